@@ -1,0 +1,5 @@
+"""Run the command line as ``python -m troubleshoot``."""
+
+from troubleshoot.cli import main
+
+main()

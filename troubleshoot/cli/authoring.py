@@ -1,0 +1,76 @@
+"""Commands for team leads: validate, trees, show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from troubleshoot.cli.app import app, options
+from troubleshoot.cli.output import Format, console, print_json
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Tree files or folders (default: every folder on the tree search path).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", help="table for people, json for CI.")]
+    = Format.TABLE,
+) -> None:
+    """Check tree files: every problem as file:line:col: message. Exit 1 on any error."""
+    from troubleshoot.tree.catalog import check_paths
+    from troubleshoot.tree.problems import Severity
+
+    opts = options(ctx)
+    results = check_paths(paths or [f for f in opts.tree_folders() if f.is_dir()],
+                          opts.tree_folders())
+    problems = [p for _, found in results for p in found]
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    if fmt is Format.JSON:
+        print_json({"files": [str(f) for f, _ in results], "errors": errors,
+                    "warnings": warnings, "problems": [p.as_dict() for p in problems]})
+    else:
+        for problem in problems:
+            typer.echo(str(problem))
+        status = "ok" if not problems else f"{errors} error(s), {warnings} warning(s)"
+        typer.echo(f"{len(results)} file(s) checked: {status}", err=bool(problems))
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def trees(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", help="table for people, json for machines.")]
+    = Format.TABLE,
+) -> None:
+    """List the trees you can run: id, title, revision, nodes, phases, file."""
+    from troubleshoot.tree.catalog import summaries
+
+    found = summaries(options(ctx).tree_folders())
+    if fmt is Format.JSON:
+        print_json([row.as_dict() for row in found])
+        return
+    from rich.table import Table
+
+    table = Table("id", "title", "revision", "nodes", "phases", "file", "problems")
+    for row in found:
+        table.add_row(row.id, row.title, str(row.revision), str(row.nodes),
+                      " > ".join(row.phases), str(row.path), row.problems or "")
+    console().print(table)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    tree: Annotated[str, typer.Argument(help="A tree id (see 'troubleshoot trees') or file.")],
+) -> None:
+    """Show a tree as an outline, phase by phase, with where each answer leads."""
+    from troubleshoot.tree.catalog import load
+    from troubleshoot.tree.graph import outline
+
+    console().print(outline(load(tree, options(ctx).tree_folders())))

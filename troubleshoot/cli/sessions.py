@@ -1,0 +1,3 @@
+"""Commands for support agents: run, resume, test."""
+
+from __future__ import annotations

@@ -1,0 +1,54 @@
+"""Errors meant for people: each message says what went wrong and what to do next.
+
+The CLI turns every `TroubleshootError` into ``Error: <message>`` on stderr and exit code 1.
+Anything else is a bug and is allowed to show a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from troubleshoot.tree.problems import Problem
+
+
+class TroubleshootError(Exception):
+    """A problem the user can fix; the message is shown to them as it is."""
+
+
+class TreeError(TroubleshootError):
+    """A decision tree could not be loaded or is invalid."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class TreeNotFound(TroubleshootError):
+    """No tree has the requested id."""
+
+
+class AnswersError(TroubleshootError):
+    """An answers or scenarios file does not fit the tree."""
+
+
+class StoreError(TroubleshootError):
+    """The case database cannot be used (locked, read-only, corrupt, too new)."""
+
+
+class SessionNotFound(TroubleshootError):
+    """No session has the requested id."""
+
+
+class NoTerminal(TroubleshootError):
+    """An interactive prompt was needed but there is no terminal."""
+
+
+class Paused(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """The agent paused the session (or pressed Ctrl-C); it is saved and can be resumed."""
+
+    def __init__(self, session_id: str, interrupted: bool) -> None:
+        super().__init__(session_id)
+        self.session_id = session_id
+        self.interrupted = interrupted
+

@@ -1,0 +1,1 @@
+"""Authoring: the tree format and everything that reads it."""

@@ -1,0 +1,136 @@
+"""Finding trees: by id along the search path (first folder wins), or by file path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from troubleshoot.errors import TreeError, TreeNotFound
+from troubleshoot.tree.fields import did_you_mean
+from troubleshoot.tree.model import Tree
+from troubleshoot.tree.problems import Problem
+
+SUFFIX = ".tree.yaml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A tree file found in a folder of the search path."""
+
+    id: str
+    path: Path
+    root: Path
+
+
+def tree_files(folder: Path) -> list[Path]:
+    """Every `*.tree.yaml` under `folder`, sorted."""
+    return sorted(p for p in folder.rglob(f"*{SUFFIX}") if p.is_file())
+
+
+def _folder_entries(folder: Path) -> dict[str, Entry]:
+    found: dict[str, Entry] = {}
+    for path in tree_files(folder):
+        tree_id = path.name[: -len(SUFFIX)]
+        if tree_id in found:
+            raise TreeError(f"two trees have the id '{tree_id}' in {folder}: "
+                            f"{found[tree_id].path} and {path}; rename one")
+        found[tree_id] = Entry(tree_id, path, folder)
+    return found
+
+
+def entries(folders: list[Path]) -> list[Entry]:
+    """Every tree id on the search path, the first folder holding an id winning."""
+    result: dict[str, Entry] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for tree_id, entry in _folder_entries(folder).items():
+            result.setdefault(tree_id, entry)
+    return sorted(result.values(), key=lambda e: e.id)
+
+
+def root_for(path: Path, folders: list[Path]) -> Path:
+    """The trees folder a file belongs to (imports must stay inside it)."""
+    resolved = path.resolve()
+    for folder in folders:
+        if folder.is_dir() and resolved.is_relative_to(folder.resolve()):
+            return folder
+    return path.parent
+
+
+def find(name: str, folders: list[Path]) -> Entry:
+    """The tree with this id (or at this file path)."""
+    as_path = Path(name)
+    if name.endswith(SUFFIX) or as_path.is_file():
+        if not as_path.is_file():
+            raise TreeNotFound(f"no tree file {name}")
+        return Entry(as_path.name.removesuffix(SUFFIX), as_path, root_for(as_path, folders))
+    known = entries(folders)
+    for entry in known:
+        if entry.id == name:
+            return entry
+    hint = did_you_mean(name, [e.id for e in known])
+    raise TreeNotFound(f"no tree '{name}'{hint}; 'troubleshoot trees' lists the trees you can run")
+
+
+def load(name: str, folders: list[Path]) -> Tree:
+    """Load a runnable tree by id or path; raises a `TroubleshootError` saying what to fix."""
+    from troubleshoot.tree.loader import load_tree
+
+    entry = find(name, folders)
+    tree = load_tree(entry.path, entry.root)
+    if tree.library:
+        raise TreeNotFound(f"'{name}' is a library of sub-trees (library: true): it is imported "
+                           "by other trees, not run on its own")
+    return tree
+
+
+def check_paths(paths: list[Path], folders: list[Path]) -> list[tuple[Path, list[Problem]]]:
+    """Check tree files and folders of tree files; each file with its problems."""
+    from troubleshoot.tree.loader import check_file
+
+    files: list[tuple[Path, Path]] = []
+    for path in paths:
+        if path.is_dir():
+            files += [(f, path) for f in tree_files(path)]
+        elif path.is_file():
+            files.append((path, root_for(path, folders)))
+        else:
+            raise TreeNotFound(f"no such file or folder: {path}")
+    return [(file, check_file(file, root)[1]) for file, root in files]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One row of `troubleshoot trees`."""
+
+    id: str
+    title: str
+    revision: int
+    nodes: int
+    phases: tuple[str, ...]
+    path: Path
+    problems: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "title": self.title, "revision": self.revision,
+                "nodes": self.nodes, "phases": list(self.phases), "file": str(self.path),
+                "problems": self.problems}
+
+
+def summaries(folders: list[Path]) -> list[Summary]:
+    """The runnable trees on the search path; a broken file is listed with its error count."""
+    from troubleshoot.tree.loader import check_file
+    from troubleshoot.tree.problems import Severity
+
+    rows = []
+    for entry in entries(folders):
+        tree, problems = check_file(entry.path, entry.root)
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        note = f"{errors} error(s): run 'troubleshoot validate {entry.path}'" if errors else ""
+        if tree is None:
+            rows.append(Summary(entry.id, "?", 0, 0, (), entry.path, note))
+        elif not tree.library:
+            rows.append(Summary(tree.id, tree.title, tree.revision, len(list(tree.own_nodes())),
+                                tree.phases, entry.path, note))
+    return rows

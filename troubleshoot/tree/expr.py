@@ -1,0 +1,92 @@
+"""Sandboxed Jinja for tree conditions (``when``) and text templates (``{{ name }}``).
+
+Everything is compiled here; the loader checks names at load time and the engine evaluates.
+Only text written by a tree's author is ever compiled: answers typed by agents and customers
+reach templates as variable values, never as template source.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from troubleshoot.errors import TroubleshootError
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+BUILTINS = frozenset(
+    {"last_fix", "visits", "ticket", "customer", "tone", "desired_outcome", "agent", "true",
+     "false", "none", "True", "False", "None"}
+)
+_TEMPLATE_MARKERS = ("{{", "{%", "{#")
+
+
+class ExpressionError(TroubleshootError):
+    """A condition or template failed to compile or to evaluate."""
+
+
+@cache
+def _env() -> SandboxedEnvironment:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+def is_template(text: str) -> bool:
+    return any(marker in text for marker in _TEMPLATE_MARKERS)
+
+
+def names_in_expression(source: str) -> set[str]:
+    """The variable names a condition uses; raises `ExpressionError` if it does not compile."""
+    return _names(f"{{{{ {source} }}}}", source)
+
+
+def names_in_template(source: str) -> set[str]:
+    """The variable names a text template uses; raises `ExpressionError` if it does not compile."""
+    if not is_template(source):
+        return set()
+    return _names(source, source)
+
+
+def _names(template: str, shown: str) -> set[str]:
+    from jinja2 import TemplateSyntaxError, meta
+
+    try:
+        ast = _env().parse(template)
+    except TemplateSyntaxError as exc:
+        raise ExpressionError(f"{exc.message}: {shown!r}") from None
+    return set(meta.find_undeclared_variables(ast)) - BUILTINS
+
+
+@cache
+def _compiled_expression(source: str) -> Any:
+    return _env().compile_expression(source, undefined_to_none=False)
+
+
+@cache
+def _compiled_template(source: str) -> Any:
+    return _env().from_string(source)
+
+
+def evaluate(source: str, variables: dict[str, Any]) -> Any:
+    """The value of a condition with these variables."""
+    from jinja2 import TemplateError
+
+    try:
+        return _compiled_expression(source)(**variables)
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from None
+
+
+def render(source: str, variables: dict[str, Any]) -> str:
+    """A text template filled in with these variables (plain text is returned as it is)."""
+    if not is_template(source):
+        return source
+    from jinja2 import TemplateError
+
+    try:
+        return str(_compiled_template(source).render(**variables))
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise ExpressionError(f"cannot fill in {source!r}: {exc}") from None

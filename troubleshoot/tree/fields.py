@@ -1,0 +1,145 @@
+"""Reading typed fields out of located YAML values, with one problem per mistake.
+
+`Fields` wraps one mapping of a tree file and answers "give me key K as text / an int / a list of
+text", recording a located problem (with "did you mean ...?") instead of raising.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
+from troubleshoot.tree.problems import Problem, Severity
+
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SNAKE = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the closest known word, or nothing."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def type_name(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+class Reporter:
+    """Collects the problems found in one file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(self.path, mark[0], mark[1], message))
+
+    def warn(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(self.path, mark[0], mark[1], message, Severity.WARNING))
+
+
+class Fields:
+    """Typed access to one mapping; `where` names it in messages ("node 'x'")."""
+
+    def __init__(self, data: LocatedDict, where: str, report: Reporter) -> None:
+        self.data = data
+        self.where = where
+        self.report = report
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def mark(self, key: str) -> Mark:
+        return self.data.value_mark(key)
+
+    def key_mark(self, key: str) -> Mark:
+        return self.data.key_mark(key)
+
+    def check_keys(self, allowed: Iterable[str], hint: dict[str, str] | None = None) -> None:
+        allowed = list(allowed)
+        for key in self.data:
+            if not isinstance(key, str):
+                self.report.error(self.data.key_mark(key), f"{self.where}: keys must be text, "
+                                  f"not {type_name(key)} ({key!r})")
+            elif key not in allowed:
+                extra = (hint or {}).get(key) or did_you_mean(key, allowed)
+                self.report.error(self.data.key_mark(key),
+                                  f"unknown key '{key}' in {self.where}{extra}")
+
+    def raw(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.report.error(self.data.mark, f"{self.where} needs '{key}'")
+            elif key in self.data:
+                self.report.error(self.mark(key), f"'{key}' in {self.where} is empty")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.report.error(self.mark(key),
+                              f"'{key}' in {self.where} must be text, not {type_name(value)}")
+            return None
+        return str(value)
+
+    def integer(self, key: str, default: int, minimum: int = 0) -> int:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.report.error(self.mark(key), f"'{key}' in {self.where} must be a whole number "
+                              f"of at least {minimum}, not {value!r}")
+            return default
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.report.error(self.mark(key), f"'{key}' in {self.where} must be true or false")
+            return False
+        return value
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        """A list of text items; a single text is taken as a list of one."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, LocatedList):
+            self.report.error(self.mark(key),
+                              f"'{key}' in {self.where} must be a list, not {type_name(value)}")
+            return ()
+        items: list[str] = []
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.report.error(value.item_mark(index), f"item {index + 1} of '{key}' in "
+                                  f"{self.where} must be text, not {type_name(item)}")
+            else:
+                items.append(str(item))
+        return tuple(items)
+
+    def mapping(self, key: str) -> LocatedDict | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, LocatedDict):
+            self.report.error(self.mark(key),
+                              f"'{key}' in {self.where} must be a mapping, not {type_name(value)}")
+            return None
+        return value

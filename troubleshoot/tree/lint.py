@@ -1,0 +1,110 @@
+"""Graph checks on a loaded `Tree`: unreachable nodes, traps, dead ends, and style warnings."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+from troubleshoot.tree import model as m
+from troubleshoot.tree.problems import Problem, Severity
+
+MAX_NODES = 150
+
+
+def edges(tree: m.Tree, node: m.Node) -> list[str]:
+    """Where a session can go from `node` (a fix or try that runs out goes to the escalation)."""
+    targets = node.targets()
+    if isinstance(node, (m.Try, m.Fix)) and node.on_not_fixed is None and tree.escalation:
+        targets.append(tree.escalation)
+    return [t for t in targets if t in tree.nodes]
+
+
+def _reachable(tree: m.Tree, starts: Iterable[str]) -> set[str]:
+    seen = set(starts)
+    queue = deque(seen)
+    while queue:
+        for target in edges(tree, tree.nodes[queue.popleft()]):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen
+
+
+def _can_end(tree: m.Tree) -> set[str]:
+    """Nodes from which a resolve, escalate or return can be reached."""
+    incoming: dict[str, list[str]] = {node_id: [] for node_id in tree.nodes}
+    for node_id, node in tree.nodes.items():
+        for target in edges(tree, node):
+            incoming[target].append(node_id)
+    ends = [i for i, n in tree.nodes.items() if isinstance(n, (m.Resolve, m.Escalate, m.Return))]
+    seen, queue = set(ends), deque(ends)
+    while queue:
+        for source in incoming[queue.popleft()]:
+            if source not in seen:
+                seen.add(source)
+                queue.append(source)
+    return seen
+
+
+def _problem(node: m.Node, message: str, severity: Severity = Severity.ERROR) -> Problem:
+    return Problem(node.path, node.line, node.col, message, severity)
+
+
+def lint(tree: m.Tree) -> list[Problem]:
+    """Every graph error and style warning of `tree`."""
+    problems: list[Problem] = []
+    own = list(tree.own_nodes())
+    reachable = _reachable(tree, [tree.start]) if tree.start in tree.nodes else set(tree.nodes)
+    if tree.library:
+        reachable = set(tree.nodes)
+    can_end = _can_end(tree)
+    for node in own:
+        if node.id not in reachable:
+            problems.append(_problem(node, f"node '{node.id}' cannot be reached from start "
+                                     f"'{tree.start}': link to it or remove it"))
+    for node in tree.nodes.values():
+        if node.id in reachable and node.id not in can_end:
+            problems.append(_problem(node, f"node '{node.id}' is a trap: no resolve or escalate "
+                                     "can be reached from it, so the session could never end"))
+        problems.extend(_dead_ends(tree, node))
+    problems.extend(_warnings(tree, own))
+    return problems
+
+
+def _dead_ends(tree: m.Tree, node: m.Node) -> list[Problem]:
+    if not isinstance(node, (m.Try, m.Fix)):
+        return []
+    found = []
+    if node.on_fixed is None and not node.next:
+        found.append(_problem(node, f"'{node.id}' needs 'on_fixed': where to go when it works"))
+    if node.on_not_fixed is None and tree.escalation is None:
+        found.append(_problem(node, f"'{node.id}' needs 'on_not_fixed' (or give the tree "
+                              "'escalation: {default: <node>}')"))
+    return found
+
+
+def _warnings(tree: m.Tree, own: list[m.Node]) -> list[Problem]:
+    found: list[Problem] = []
+    order = {phase: index for index, phase in enumerate(tree.phases)}
+    latest: m.Node | None = None
+    for node in own:
+        if isinstance(node, m.Fix) and node.verify is None:
+            found.append(_problem(node, f"fix '{node.id}' has no 'verify' question: confirm with "
+                                  "the customer that it worked", Severity.WARNING))
+        if isinstance(node, m.Try) and len(node.items) == 1:
+            found.append(_problem(node, f"try '{node.id}' lists one item: use a 'fix' node, or "
+                                  "list the basics to try one at a time", Severity.WARNING))
+        if isinstance(node, (m.Resolve, m.Escalate)) or node.phase not in order:
+            continue
+        if latest is not None and latest.phase is not None \
+                and order[node.phase] < order.get(latest.phase, 0):
+            found.append(_problem(node, f"phase '{node.phase}' of '{node.id}' comes after phase "
+                                  f"'{latest.phase}' ('{latest.id}'): keep the phases in the order "
+                                  f"{' > '.join(tree.phases)}", Severity.WARNING))
+        else:
+            latest = node
+    if len(own) > MAX_NODES and own:
+        found.append(_problem(own[0], f"the tree has {len(own)} nodes (over {MAX_NODES}): move "
+                              "parts into sub-trees with 'imports' so it stays readable",
+                              Severity.WARNING))
+    return found

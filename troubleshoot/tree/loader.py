@@ -1,0 +1,175 @@
+"""Tree files -> `Tree`: reads a file and its imports, checks references and expressions, lints.
+
+`check_file` never raises for anything wrong with a file; it returns every problem found, each as
+``path:line:col``. `load_tree` is for running: it raises `TreeError` when a file has errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from troubleshoot.errors import TreeError
+from troubleshoot.tree import model as m
+from troubleshoot.tree.build import FileBuilder, FileParts
+from troubleshoot.tree.fields import Reporter, did_you_mean, type_name
+from troubleshoot.tree.located import LocatedDict, Mark
+from troubleshoot.tree.problems import Problem, Severity
+
+
+@dataclass
+class _File:
+    path: Path
+    prefix: str
+    parts: FileParts
+    source: m.Source
+    exported: set[str] = field(default_factory=set)
+    imported: list[_File] = field(default_factory=list)
+
+
+class _Assembly:
+    """Loads one tree file and, recursively, the files it imports."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.problems: list[Problem] = []
+        self.files: list[_File] = []
+
+    def load(self, path: Path, prefix: str, chain: tuple[Path, ...],
+             mark: tuple[str, Mark] | None = None) -> _File | None:
+        report = Reporter(str(path))
+        text = self._read(path, report, mark)
+        data = None
+        if text is not None:
+            from troubleshoot.tree.yamlsafe import read_yaml
+
+            data, problems = read_yaml(text, str(path))
+            report.problems.extend(problems)
+        if text is not None and data is not None and not isinstance(data, LocatedDict):
+            report.error((1, 1), "a tree file must be a mapping with id, title, start and nodes, "
+                         f"not {type_name(data)}")
+        self.problems.extend(report.problems)
+        if not isinstance(data, LocatedDict) or text is None:
+            return None
+        report.problems = []
+        parts = FileBuilder(data, report, prefix).build()
+        self.problems.extend(report.problems)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        source = m.Source(self._relative(path), digest, text)
+        loaded = _File(path, prefix, parts, source, exported=set(parts.names))
+        self.files.append(loaded)
+        for alias, (rel, rel_mark) in parts.imports.items():
+            child = self._import(path, rel, rel_mark, prefix + alias + ".", chain)
+            if child is not None:
+                loaded.imported.append(child)
+                loaded.exported |= child.exported
+        return loaded
+
+    def _read(self, path: Path, report: Reporter, mark: tuple[str, Mark] | None) -> str | None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            where, (line, col) = mark if mark else (str(path), (1, 1))
+            self.problems.append(Problem(where, line, col,
+                                         f"cannot read {path}: {exc.strerror or exc}"))
+            return None
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            report.error((1, 1), f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8")
+            return None
+
+    def _relative(self, path: Path) -> str:
+        resolved = path.resolve()
+        return str(resolved.relative_to(self.root)) if resolved.is_relative_to(self.root) \
+            else str(path)
+
+    def _import(self, importer: Path, rel: str, mark: Mark, prefix: str,
+                chain: tuple[Path, ...]) -> _File | None:
+        target = (importer.parent / rel).resolve()
+        where = str(importer)
+        if not target.is_relative_to(self.root):
+            self.problems.append(Problem(where, *mark, f"import '{rel}' points outside the trees "
+                                         f"folder {self.root}: keep sub-trees inside it"))
+            return None
+        cycle = (*chain, importer.resolve())
+        if target in cycle:
+            names = " -> ".join(p.name for p in (*cycle[cycle.index(target):], target))
+            self.problems.append(Problem(where, *mark, f"import cycle: {names}"))
+            return None
+        return self.load(target, prefix, cycle, (where, mark))
+
+
+def _check_references(files: list[_File], nodes: dict[str, m.Node], problems: list[Problem]) -> None:
+    for file in files:
+        local = [node_id[len(file.prefix):] for node_id in nodes if node_id.startswith(file.prefix)]
+        for ref in file.parts.references:
+            if ref.target not in nodes:
+                written = ref.target[len(file.prefix):]
+                problems.append(Problem(ref.path, *ref.mark,
+                                        f"unknown node '{written}'{did_you_mean(written, local)}"))
+
+
+def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
+    from troubleshoot.tree.expr import ExpressionError, names_in_expression, names_in_template
+
+    for file in files:
+        known = file.exported
+        for expr in file.parts.expressions:
+            try:
+                names = (names_in_template if expr.is_template else names_in_expression)(
+                    expr.source)
+            except ExpressionError as exc:
+                problems.append(Problem(expr.path, *expr.mark, f"invalid expression: {exc}"))
+                continue
+            for name in sorted(names - known):
+                problems.append(Problem(
+                    expr.path, *expr.mark,
+                    f"unknown variable '{name}'{did_you_mean(name, known)} (declare it under "
+                    "'vars' or save it with 'save_as')"))
+
+
+def check_file(path: Path, root: Path | None = None) -> tuple[m.Tree | None, list[Problem]]:
+    """Load and lint one tree file; every problem found, errors and warnings, sorted."""
+    from troubleshoot.tree.lint import lint
+
+    assembly = _Assembly(root or path.parent)
+    main = assembly.load(path, "", ())
+    problems = assembly.problems
+    if main is None:
+        return None, sorted(set(problems))
+    nodes: dict[str, m.Node] = {}
+    for file in assembly.files:
+        nodes.update(file.parts.nodes)
+    _check_references(assembly.files, nodes, problems)
+    _check_expressions(assembly.files, problems)
+    header = main.parts.header
+    if "id" not in header:  # the format was refused before anything else was read
+        return None, sorted(set(problems))
+    tree = m.Tree(
+        id=header["id"], title=header["title"], path=path, sha256=main.source.sha256,
+        revision=header["revision"], format=header["format"], description=header["description"],
+        tags=header["tags"], phases=header["phases"], library=header["library"],
+        start=header["start"], escalation=header["escalation"], vars=header["vars"],
+        imports={alias: rel for alias, (rel, _) in main.parts.imports.items()}, nodes=nodes,
+        sources=tuple(f.source for f in assembly.files),
+    )
+    if path.name.endswith(".tree.yaml") and tree.id and path.name != f"{tree.id}.tree.yaml":
+        problems.append(Problem(str(path), 1, 1, f"tree id '{tree.id}' does not match the file "
+                                f"name: rename the file to {tree.id}.tree.yaml or change the id"))
+    if not any(p.severity is Severity.ERROR for p in problems):
+        problems.extend(lint(tree))
+    return tree, sorted(set(problems))
+
+
+def load_tree(path: Path, root: Path | None = None) -> m.Tree:
+    """A tree ready to run; raises `TreeError` listing every error if it is not."""
+    tree, problems = check_file(path, root)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if tree is None or errors:
+        shown = "\n".join(f"  {p}" for p in errors[:20])
+        more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
+        raise TreeError(f"the tree {path} has {len(errors)} error(s); fix them and run "
+                        f"'troubleshoot validate {path}':\n{shown}{more}", errors)
+    return tree

@@ -1,0 +1,128 @@
+"""Safe YAML reading for tree files: positions kept, duplicate keys caught, yes/no kept as text.
+
+This is the one module that imports PyYAML. It never constructs Python objects from tags, and turns
+every way a file can fail to parse into a `Problem` instead of an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
+from troubleshoot.tree.problems import Problem
+
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_DROPPED_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 64
+
+
+class _TreeLoader(_BaseLoader):
+    """SafeLoader that records marks, reports duplicate keys and reads only true/false as booleans."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED_TAGS]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: str, path: str) -> None:
+        super().__init__(stream)
+        self.path = path
+        self.problems: list[Problem] = []
+
+
+_TreeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _construct_mapping(loader: _TreeLoader, node: yaml.MappingNode) -> LocatedDict:
+    loader.flatten_mapping(node)
+    result = LocatedDict(_mark(node))
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line, col = _mark(key_node)
+        try:
+            hash(key)
+        except TypeError:
+            loader.problems.append(Problem(loader.path, line, col, "a key must be plain text"))
+            continue
+        if key in result:
+            first = result.key_mark(key)[0]
+            loader.problems.append(
+                Problem(
+                    loader.path, line, col,
+                    f"duplicate key '{key}' (first written on line {first}): YAML would keep only "
+                    "one of them; rename or remove one",
+                )
+            )
+            continue
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_marks[key] = (line, col)
+        result.value_marks[key] = _mark(value_node)
+    return result
+
+
+def _construct_sequence(loader: _TreeLoader, node: yaml.SequenceNode) -> LocatedList:
+    result = LocatedList(_mark(node))
+    for item in node.value:
+        result.append(loader.construct_object(item, deep=True))
+        result.item_marks.append(_mark(item))
+    return result
+
+
+_TreeLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_TreeLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def _too_deep(text: str) -> bool:
+    """Whether collections nest deeper than a tree ever needs (libyaml's composer recurses in C)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return False
+
+
+def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document; returns the value (None if unreadable) and the problems found."""
+    if len(text) > MAX_BYTES:
+        return None, [Problem(path, 1, 1, f"the file is over {MAX_BYTES // 1_000_000} MB; a tree "
+                              "that large should be split into sub-trees with `imports`")]
+    loader = _TreeLoader(text, path)
+    try:
+        if _too_deep(text):
+            return None, [Problem(path, 1, 1, "the YAML is nested too deeply to be a decision tree")]
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        return None, [*loader.problems, Problem(path, line, col, f"invalid YAML: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [*loader.problems, Problem(path, 1, 1, f"invalid YAML: {exc}")]
+    except RecursionError:
+        return None, [Problem(path, 1, 1, "the YAML is nested too deeply to be a decision tree")]
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML's own constructors raise these for values such as `!!int abc`.
+        return None, [*loader.problems, Problem(path, 1, 1, f"invalid YAML value: {exc}")]
+    finally:
+        loader.dispose()
+    return data, loader.problems
