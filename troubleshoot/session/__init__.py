@@ -1,0 +1,1 @@
+"""Running sessions: the pure engine first, the terminal last."""

@@ -1,0 +1,77 @@
+"""Turning a given answer (typed, picked or scripted) into the value a step expects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troubleshoot.errors import AnswersError
+from troubleshoot.tree.model import Choice
+
+YES = frozenset({"yes", "y", "true", "fixed", "1"})
+NO = frozenset({"no", "n", "false", "not fixed", "not-fixed", "0"})
+
+
+class AnswerError(AnswersError):
+    """An answer that does not fit the question."""
+
+
+def coerce(kind: str, choices: tuple[Choice, ...], raw: Any) -> tuple[Any, str]:
+    """The value for a step of this kind and how it is shown; raises `AnswerError`."""
+    if kind == "info":
+        return None, "continue"
+    if kind == "confirm":
+        return _confirm(raw)
+    if kind == "number":
+        return _number(raw)
+    if kind == "select":
+        choice = _choice(choices, raw)
+        return choice.value, choice.label
+    if kind == "multiselect":
+        items = raw if isinstance(raw, list) else [p for p in str(raw).split(",") if p.strip()]
+        picked = [_choice(choices, item) for item in items]
+        return [c.value for c in picked], ", ".join(c.label for c in picked) or "(none)"
+    if isinstance(raw, (dict, list)) or raw is None:
+        raise AnswerError(f"expected text, got {raw!r}")
+    text = str(raw)
+    return text, text
+
+
+def _confirm(raw: Any) -> tuple[bool, str]:
+    if isinstance(raw, bool):
+        return raw, "yes" if raw else "no"
+    word = str(raw).strip().lower()
+    if word in YES:
+        return True, "yes"
+    if word in NO:
+        return False, "no"
+    raise AnswerError(f"expected yes or no, got {raw!r}")
+
+
+def _number(raw: Any) -> tuple[float | int, str]:
+    if isinstance(raw, bool):
+        raise AnswerError(f"expected a number, got {raw!r}")
+    if isinstance(raw, (int, float)):
+        return raw, str(raw)
+    text = str(raw).strip().replace(",", "")
+    try:
+        value: float | int = int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            raise AnswerError(f"expected a number, got {raw!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise AnswerError(f"expected a number, got {raw!r}")
+    return value, text
+
+
+def _choice(choices: tuple[Choice, ...], raw: Any) -> Choice:
+    text = str(raw).strip()
+    for choice in choices:
+        if choice.value == text:
+            return choice
+    for choice in choices:
+        if choice.label.lower() == text.lower() or choice.value.lower() == text.lower():
+            return choice
+    valid = ", ".join(c.value for c in choices)
+    raise AnswerError(f"{raw!r} is not one of the choices ({valid})")

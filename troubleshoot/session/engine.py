@@ -1,0 +1,312 @@
+"""The session state machine: state + answer -> next step. Pure: no terminal, no database.
+
+A `State` is fully determined by the tree, the intake context and the effective answers, so going
+back is a replay of every answer but the last (`Engine.back`), and `resume` rebuilds a session from
+its logged answers the same way (`Engine.replay`).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from troubleshoot.errors import TroubleshootError
+from troubleshoot.session.answers import coerce
+from troubleshoot.tree import expr
+from troubleshoot.tree import model as m
+
+MAX_MOVES = 10_000
+
+
+class WalkError(TroubleshootError):
+    """The tree cannot go on from here (a loop without questions, a failed condition)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One prompt for the agent. `key` is unique within a node visit (``try-node#2``)."""
+
+    node: m.Node
+    key: str
+    kind: str  # an AskType value, or "info"
+    question: str
+    number: int
+    item: str | None = None
+    attempt: int = 1
+    choices: tuple[m.Choice, ...] = ()
+    steps: tuple[str, ...] = ()
+    say: str | None = None
+    body: str | None = None
+    help: str | None = None
+
+    @property
+    def phase(self) -> str | None:
+        return self.node.phase
+
+
+@dataclass(frozen=True)
+class Answer:
+    key: str
+    node: str
+    value: Any
+    shown: str
+
+
+@dataclass(frozen=True)
+class FixTried:
+    node: str
+    fix: str
+    fixed: bool
+
+
+@dataclass(frozen=True)
+class End:
+    """How the walk ended: a resolve node, an escalate node, or "escalate now"."""
+
+    node: m.Node | None
+    outcome: str
+    summary: str
+    reply: str | None = None
+    follow_up: str | None = None
+    tier: str | None = None
+    reason: str | None = None
+
+    @property
+    def escalated(self) -> bool:
+        return self.outcome == m.Outcome.ESCALATED
+
+
+@dataclass
+class State:
+    variables: dict[str, Any]
+    visits: dict[str, int] = field(default_factory=dict)
+    stack: list[str] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    fixes: list[FixTried] = field(default_factory=list)
+    step: Step | None = None
+    end: End | None = None
+    item: int = 0
+    attempt: int = 1
+
+    def scope(self) -> dict[str, Any]:
+        return {**self.variables, "visits": dict(self.visits)}
+
+
+class Engine:
+    """Walks one tree; every method returns a new `State` and leaves its argument untouched."""
+
+    def __init__(self, tree: m.Tree, context: dict[str, Any] | None = None) -> None:
+        self.tree = tree
+        self.context = {k: "" if v is None else v for k, v in (context or {}).items()}
+
+    # -- public --------------------------------------------------------------------------------
+
+    def start(self) -> State:
+        if self.tree.start is None:
+            raise WalkError(f"the tree {self.tree.path} has no start node")
+        state = State(variables=self._initial_variables())
+        self._enter(state, self.tree.start)
+        return state
+
+    def answer(self, state: State, raw: Any) -> State:
+        """The state after answering the current step; raises `AnswerError` for a bad answer."""
+        if state.step is None:
+            raise WalkError("the session has ended: there is no question to answer")
+        step = state.step
+        value, shown = coerce(step.kind, step.choices, raw)
+        new = copy.deepcopy(state)
+        new.answers.append(Answer(step.key, step.node.id, value, shown))
+        new.step = None
+        self._after(new, step, value)
+        return new
+
+    def back(self, state: State) -> State:
+        """The state before the last answer (the answers after it are superseded)."""
+        if not state.answers:
+            raise WalkError("there is no earlier step to go back to")
+        return self.replay(state.answers[:-1])
+
+    def replay(self, answers: list[Answer]) -> State:
+        """Rebuild a state from its answers, checking each still fits the tree."""
+        state = self.start()
+        for given in answers:
+            if state.step is None or state.step.key != given.key:
+                where = state.step.key if state.step else "the end"
+                raise WalkError(f"the logged answer for '{given.key}' no longer fits the tree "
+                                f"(it now asks '{where}'); the tree changed since the session ran")
+            state = self.answer(state, given.value)
+        return state
+
+    def escalate_now(self, state: State, reason: str) -> State:
+        """End the walk here with an escalation to the tree's default tier."""
+        new = copy.deepcopy(state)
+        node = self.tree.nodes.get(self.tree.escalation or "")
+        tier = node.tier if isinstance(node, m.Escalate) else "next tier"
+        at = state.step.node.id if state.step else "the end"
+        new.step = None
+        new.end = End(node=node, outcome=m.Outcome.ESCALATED, tier=tier, reason=reason,
+                      summary=f"Escalated to {tier} by the agent at '{at}'")
+        return new
+
+    def render(self, text: str | None, state: State) -> str | None:
+        return None if text is None else expr.render(text, state.scope())
+
+    # -- moving --------------------------------------------------------------------------------
+
+    def _initial_variables(self) -> dict[str, Any]:
+        variables: dict[str, Any] = {}
+        for node in self.tree.nodes.values():
+            if isinstance(node, m.Ask) and node.save_as:
+                variables[node.save_as] = None
+            elif isinstance(node, m.Return):
+                variables.update((name, None) for name, _ in node.values)
+        variables.update({name: spec.default for name, spec in self.tree.vars.items()})
+        variables.update({"last_fix": "", "ticket": "", "customer": "", "tone": "",
+                          "desired_outcome": "", "agent": ""})
+        variables.update(self.context)
+        return variables
+
+    def _eval(self, source: str, state: State, node: m.Node) -> Any:
+        try:
+            return expr.evaluate(source, state.scope())
+        except expr.ExpressionError as exc:
+            raise WalkError(f"{node.path}:{node.line}: node '{node.id}': {exc}") from None
+
+    def _next(self, cases: tuple[m.Case, ...], state: State, node: m.Node) -> str:
+        for case in cases:
+            if case.when is None or self._eval(case.when, state, node):
+                return case.then
+        raise WalkError(f"{node.path}:{node.line}: node '{node.id}' has no case that fits "
+                        "(add an 'else' case)")
+
+    def _enter(self, state: State, node_id: str) -> None:
+        for _ in range(MAX_MOVES):
+            node = self.tree.nodes[node_id]
+            if node.when and not self._eval(node.when, state, node):
+                node_id = self._skip(node, state)
+                continue
+            state.path.append(node_id)
+            state.visits[node_id] = state.visits.get(node_id, 0) + 1
+            following = self._move(state, node)
+            if following is None:
+                return
+            node_id = following
+        raise WalkError(f"the tree goes round in circles without asking anything (last at "
+                        f"'{node_id}'): add a question or an end to that loop")
+
+    def _skip(self, node: m.Node, state: State) -> str:
+        if node.next:
+            return self._next(node.next, state, node)
+        assert isinstance(node, (m.Try, m.Fix)) and node.on_not_fixed
+        return node.on_not_fixed
+
+    def _move(self, state: State, node: m.Node) -> str | None:
+        """Act on entering `node`: set a step or an end (None), or name the node to go to."""
+        if isinstance(node, (m.Ask, m.Info)):
+            state.step = self._step(state, node)
+        elif isinstance(node, (m.Try, m.Fix)):
+            state.item, state.attempt = 0, 1
+            state.step = self._step(state, node)
+        elif isinstance(node, m.Route):
+            return self._next(node.route + node.next, state, node)
+        elif isinstance(node, m.Call):
+            state.stack.append(node.id)
+            return node.call
+        elif isinstance(node, m.Goto):
+            return node.goto
+        elif isinstance(node, m.Return):
+            return self._return(state, node)
+        else:
+            state.end = self._end(state, node)
+        return None
+
+    def _return(self, state: State, node: m.Return) -> str:
+        for name, source in node.values:
+            state.variables[name] = self._eval(source, state, node)
+        if not state.stack:
+            raise WalkError(f"{node.path}:{node.line}: 'return' node '{node.id}' was reached "
+                            "without a 'call': enter sub-trees with 'call'")
+        caller = self.tree.nodes[state.stack.pop()]
+        return self._next(caller.next, state, caller)
+
+    def _end(self, state: State, node: m.Node) -> End:
+        if isinstance(node, m.Resolve):
+            return End(node=node, outcome=str(node.outcome),
+                       summary=self.render(node.summary, state) or "",
+                       reply=self.render(node.reply, state), follow_up=node.follow_up)
+        assert isinstance(node, m.Escalate)
+        reason = self.render(node.reason, state)
+        return End(node=node, outcome=m.Outcome.ESCALATED, tier=node.tier, reason=reason,
+                   summary=f"Escalated to {node.tier}" + (f": {reason}" if reason else ""),
+                   reply=self.render(node.reply, state))
+
+    def _step(self, state: State, node: m.Node) -> Step:
+        key, item, kind = node.id, None, "info"
+        question = node.text
+        choices: tuple[m.Choice, ...] = ()
+        steps: tuple[str, ...] = ()
+        if isinstance(node, m.Ask):
+            kind, choices = str(node.type), node.choices
+        elif isinstance(node, m.Try):
+            kind, item, question = "confirm", node.items[state.item], node.verify
+            key = f"{node.id}#{state.item + 1}"
+        elif isinstance(node, m.Fix):
+            kind, item, question = "confirm", node.fix, node.verify or "Did that fix it?"
+            steps = node.steps
+            key = f"{node.id}#{state.attempt}"
+        return Step(
+            node=node, key=key, kind=kind, question=self.render(question, state) or "",
+            number=len(state.answers) + 1, item=self.render(item, state), attempt=state.attempt,
+            choices=choices, steps=tuple(self.render(s, state) or "" for s in steps),
+            say=self.render(node.say, state), body=self.render(node.body, state),
+            help=self.render(node.help, state),
+        )
+
+    def _after(self, state: State, step: Step, value: Any) -> None:
+        node = step.node
+        target: str | None
+        if isinstance(node, m.Ask):
+            if node.save_as:
+                state.variables[node.save_as] = value
+            target = self._after_ask(state, node, value)
+        elif isinstance(node, (m.Try, m.Fix)):
+            target = self._after_verify(state, node, step, bool(value))
+        else:
+            target = self._next(node.next, state, node)
+        if target is not None:
+            self._enter(state, target)
+
+    def _after_ask(self, state: State, node: m.Ask, value: Any) -> str:
+        if node.type is m.AskType.SELECT:
+            chosen = next((c for c in node.choices if c.value == value), None)
+            if chosen is not None and chosen.next:
+                return chosen.next
+        if node.type is m.AskType.CONFIRM:
+            target = node.on_yes if value else node.on_no
+            if target:
+                return target
+        return self._next(node.next, state, node)
+
+    def _after_verify(self, state: State, node: m.Try | m.Fix, step: Step, fixed: bool) -> str | None:
+        tried = step.item or ""
+        state.fixes.append(FixTried(node.id, tried, fixed))
+        if fixed:
+            state.variables["last_fix"] = tried
+            return node.on_fixed or self._next(node.next, state, node)
+        if isinstance(node, m.Try) and state.item + 1 < len(node.items):
+            state.item += 1
+        elif isinstance(node, m.Fix) and state.attempt < node.max_attempts:
+            state.attempt += 1
+        else:
+            return self._exhausted(node)
+        state.step = self._step(state, node)
+        return None
+
+    def _exhausted(self, node: m.Try | m.Fix) -> str:
+        target = node.on_not_fixed or self.tree.escalation
+        if target is None:
+            raise WalkError(f"{node.path}:{node.line}: '{node.id}' has no 'on_not_fixed' and the "
+                            "tree no default escalation")
+        return target

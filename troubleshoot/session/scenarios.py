@@ -1,0 +1,136 @@
+"""`*.scenarios.yaml`: scripted answers walked through the engine, checked against expectations."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from troubleshoot.errors import AnswersError, TroubleshootError
+from troubleshoot.session.engine import Engine, State
+from troubleshoot.session.script import ScriptedAnswers, read_mapping
+from troubleshoot.tree import catalog
+from troubleshoot.tree.located import LocatedDict
+from troubleshoot.tree.model import Tree
+
+SUFFIX = ".scenarios.yaml"
+MAX_STEPS = 1_000
+EXPECT_KEYS = ("outcome", "end", "path", "fixed_by", "variables")
+
+
+@dataclass
+class Result:
+    """One scenario's run: `failures` is empty when it passed."""
+
+    file: Path
+    name: str
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def scenario_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.rglob(f"*{SUFFIX}"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise TroubleshootError(f"no such file or folder: {path}")
+    return files
+
+
+def _tree_for(path: Path, data: LocatedDict, folders: list[Path]) -> Tree:
+    tree_id = data.get("tree") or path.name.removesuffix(SUFFIX)
+    beside = path.parent / f"{tree_id}.tree.yaml"
+    return catalog.load(str(beside) if beside.is_file() else str(tree_id), folders)
+
+
+def run_file(path: Path, folders: list[Path]) -> list[Result]:
+    """Run every scenario of one file; a file that cannot be read is one failed result."""
+    try:
+        data = read_mapping(path)
+        tree = _tree_for(path, data, folders)
+        scenarios = data.get("scenarios")
+        if not isinstance(scenarios, list) or not scenarios:
+            raise AnswersError(f"{path}: expected 'scenarios:' with a list of scenarios")
+    except TroubleshootError as exc:
+        return [Result(path, "(file)", [str(exc)])]
+    results = [_run_one(path, tree, index, item) for index, item in enumerate(scenarios)]
+    results.append(_coverage(path, tree, scenarios))
+    return [r for r in results if r.name]
+
+
+def _run_one(path: Path, tree: Tree, index: int, item: Any) -> Result:
+    if not isinstance(item, LocatedDict):
+        return Result(path, f"scenario {index + 1}", ["a scenario must be a mapping"])
+    result = Result(path, str(item.get("name") or f"scenario {index + 1}"))
+    line = item.mark[0]
+    answers = item.get("answers") or {}
+    expect = item.get("expect") or {}
+    if not isinstance(answers, dict) or not isinstance(expect, dict):
+        result.failures.append(f"line {line}: 'answers' and 'expect' must be mappings")
+        return result
+    unknown = [k for k in expect if k not in EXPECT_KEYS]
+    if unknown:
+        result.failures.append(f"line {line}: unknown expectation '{unknown[0]}' "
+                               f"(use {', '.join(EXPECT_KEYS)})")
+        return result
+    script = ScriptedAnswers(dict(answers), f"{path.name}, scenario '{result.name}'")
+    try:
+        script.check_against(tree)
+        state = walk(Engine(tree, item.get("intake") or {}), script)
+    except TroubleshootError as exc:
+        result.failures.append(str(exc))
+        return result
+    result.failures += _compare(expect, state)
+    return result
+
+
+def walk(engine: Engine, script: ScriptedAnswers) -> State:
+    """Answer every step from the script until the walk ends."""
+    state = engine.start()
+    for _ in range(MAX_STEPS):
+        if state.step is None:
+            return state
+        state = engine.answer(state, script.take(state.step))
+    raise AnswersError(f"{script.source}: still asking after {MAX_STEPS} answers: the answers "
+                       "go round a loop")
+
+
+def _compare(expect: dict[str, Any], state: State) -> list[str]:
+    end = state.end
+    assert end is not None
+    failures = []
+    if "outcome" in expect and str(expect["outcome"]) != end.outcome:
+        failures.append(f"outcome: expected {expect['outcome']}, got {end.outcome}")
+    end_node = end.node.id if end.node else None
+    if "end" in expect and expect["end"] != end_node:
+        failures.append(f"end: expected {expect['end']}, got {end_node}")
+    if "fixed_by" in expect and expect["fixed_by"] != state.variables.get("last_fix"):
+        failures.append(f"fixed_by: expected {expect['fixed_by']!r}, got "
+                        f"{state.variables.get('last_fix')!r}")
+    if "path" in expect and [str(p) for p in expect["path"] or []] != state.path:
+        diff = difflib.unified_diff([str(p) for p in expect["path"] or []], state.path,
+                                    "expected path", "actual path", lineterm="", n=2)
+        failures.append("path differs:\n" + "\n".join(diff))
+    for name, value in (expect.get("variables") or {}).items():
+        if state.variables.get(name) != value:
+            failures.append(f"variable {name}: expected {value!r}, got "
+                            f"{state.variables.get(name)!r}")
+    return failures
+
+
+def _coverage(path: Path, tree: Tree, scenarios: list[Any]) -> Result:
+    """A failed result naming the tree's outcomes that no scenario expects."""
+    expected = {str(s.get("expect", {}).get("outcome")) for s in scenarios
+                if isinstance(s, dict) and isinstance(s.get("expect"), dict)}
+    missing = [o for o in tree.outcomes() if o not in expected]
+    if not missing:
+        return Result(path, "")
+    return Result(path, "every outcome is covered",
+                  [f"no scenario expects the outcome(s): {', '.join(missing)}"])
