@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from troubleshoot.cli.app import app, options
+from troubleshoot.errors import Paused
+
+if TYPE_CHECKING:
+    from troubleshoot.cases.store import Store
+    from troubleshoot.session.engine import End
 
 
 @app.command()
@@ -35,3 +40,73 @@ def test(
         if not files:
             typer.echo("no *.scenarios.yaml files found", err=True)
         raise typer.Exit(1)
+
+
+def _store(ctx: typer.Context) -> Store:
+    from troubleshoot.cases.store import Store
+
+    return Store(options(ctx).db_path())
+
+
+def _ended(end: End, session_id: str) -> None:
+    typer.echo(f"Session {session_id} {'escalated' if end.escalated else 'closed'}: {end.outcome}")
+
+
+def _paused(paused: Paused) -> None:
+    typer.echo(f"\nSession {paused.session_id} is paused. Resume it with: "
+               f"troubleshoot resume {paused.session_id}", err=True)
+    raise typer.Exit(130 if paused.interrupted else 0)
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    tree: Annotated[str | None, typer.Argument(
+        help="The tree id (see 'troubleshoot trees'); none: pick from a list.")] = None,
+    answers: Annotated[Path | None, typer.Option(
+        "--answers", metavar="FILE", help="Answer from a YAML file instead of a terminal.")]
+    = None,
+    ticket: Annotated[str | None, typer.Option("--ticket", help="The ticket reference.")] = None,
+    customer: Annotated[str | None, typer.Option(
+        "--customer", help="The problem in the customer's own words.")] = None,
+    agent: Annotated[str | None, typer.Option(
+        "--agent", help="Who runs the session (default: your user name).")] = None,
+) -> None:
+    """Run a guided troubleshooting session; every answer is logged as it is given."""
+    from troubleshoot.cli.output import console
+    from troubleshoot.session.launch import run_session
+
+    store = _store(ctx)
+    try:
+        session_id, end = run_session(tree, options(ctx).tree_folders(), store, console(), answers,
+                          {"ticket": ticket or "", "customer": customer or ""}, agent)
+    except Paused as paused:
+        _paused(paused)
+    except KeyboardInterrupt:
+        typer.echo("\nInterrupted before the session started: nothing was recorded.", err=True)
+        raise typer.Exit(130) from None
+    finally:
+        store.close()
+    _ended(end, session_id)
+
+
+@app.command()
+def resume(
+    ctx: typer.Context,
+    session_id: Annotated[str | None, typer.Argument(
+        metavar="ID", help="The session id (or its start); none: pick from a list.")] = None,
+    agent: Annotated[str | None, typer.Option(
+        "--agent", help="Who continues the session (default: your user name).")] = None,
+) -> None:
+    """Continue a paused session, or pick up an escalated one; shows the history first."""
+    from troubleshoot.cli.output import console
+    from troubleshoot.session.launch import resume_session
+
+    store = _store(ctx)
+    try:
+        session_id, end = resume_session(session_id, options(ctx).tree_folders(), store, console(), agent)
+    except Paused as paused:
+        _paused(paused)
+    finally:
+        store.close()
+    _ended(end, session_id)

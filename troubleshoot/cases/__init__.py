@@ -1,0 +1,1 @@
+"""The case log: storage, exports and analytics over logged sessions."""

@@ -1,0 +1,116 @@
+"""Starting and resuming sessions: pick the tree or session, the prompter, the case log."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from troubleshoot.errors import NoTerminal, TroubleshootError
+from troubleshoot.session.engine import End
+from troubleshoot.session.prompts import Prompter, TerminalPrompter
+from troubleshoot.session.runner import Runner
+from troubleshoot.tree import catalog
+from troubleshoot.tree.model import Tree
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from troubleshoot.cases.store import Store
+
+
+def default_agent() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "agent"
+
+
+def has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def terminal_prompter(console: Console) -> TerminalPrompter:
+    if not has_terminal():
+        raise NoTerminal("there is no terminal to ask questions on: run this in a terminal, "
+                         "or give the answers in a file with --answers FILE (see the README)")
+    return TerminalPrompter(console)
+
+
+def _scripted(console: Console, answers: Path, tree: Tree) -> Prompter:
+    from troubleshoot.session.script import ScriptedAnswers, read_answers_file
+    from troubleshoot.session.scripted import ScriptedPrompter
+
+    given, intake, wrapup = read_answers_file(answers)
+    script = ScriptedAnswers(given, str(answers))
+    script.check_against(tree)
+    return ScriptedPrompter(console, script, intake, wrapup)
+
+
+def run_session(name: str | None, folders: list[Path], store: Store, console: Console,
+                answers: Path | None, intake: dict[str, str],
+                agent: str | None) -> tuple[str, End]:
+    """A new session on the tree `name` (asked for when None)."""
+    if name is None:
+        if answers is not None:
+            raise TroubleshootError("name the tree to run with --answers "
+                                    "('troubleshoot trees' lists them)")
+        rows = [s for s in catalog.summaries(folders) if not s.problems]
+        if not rows:
+            raise TroubleshootError("no trees found: add a folder with --trees DIR")
+        name = terminal_prompter(console).pick("Which problem is it?",
+                                               [(r.id, f"{r.title}  ({r.id})") for r in rows])
+    tree = catalog.load(name, folders)
+    prompter = _scripted(console, answers, tree) if answers else terminal_prompter(console)
+    runner = Runner(tree, store, prompter, agent or default_agent())
+    end = runner.run({k: v for k, v in intake.items() if v})
+    return runner.session_id, end
+
+
+def resume_session(session_id: str | None, folders: list[Path], store: Store, console: Console,
+                   agent: str | None) -> tuple[str, End]:
+    """Continue a paused or escalated session (asked for when `session_id` is None)."""
+    prompter = terminal_prompter(console)
+    if session_id is None:
+        rows = store.resumable()
+        if not rows:
+            raise TroubleshootError("there are no paused or escalated sessions to resume")
+        session_id = prompter.pick("Which session?", [(r["id"], _label(r)) for r in rows])
+    session = store.session(session_id)
+    if session["status"] not in ("active", "paused", "escalated"):
+        raise TroubleshootError(f"session {session['id']} is {session['status']}: there is "
+                                "nothing left to resume")
+    tree = tree_for_session(store, session, folders)
+    runner = Runner(tree, store, prompter, agent or default_agent())
+    return session["id"], runner.resume(session["id"])
+
+
+def _label(row: dict[str, Any]) -> str:
+    words = (row.get("customer") or "")[:50]
+    return f"{row['id']}  {row['status']:<9} {row['tree_id']}  {row.get('ticket') or ''}  {words}"
+
+
+def tree_for_session(store: Store, session: dict[str, Any], folders: list[Path]) -> Tree:
+    """The exact tree revision the session started on: the current file if unchanged, else the
+    copy kept in the case log."""
+    from troubleshoot.tree.loader import load_tree
+
+    try:
+        current = catalog.load(session["tree_id"], folders)
+        if current.sha256 == session["tree_sha256"]:
+            return current
+    except TroubleshootError:
+        pass
+    sources = store.tree_sources(session)
+    if not sources:
+        raise TroubleshootError(f"the tree '{session['tree_id']}' of session {session['id']} "
+                                "is neither on the tree path nor in the case log")
+    folder = Path(tempfile.mkdtemp(prefix="troubleshoot-tree-"))
+    for rel, text in sources:
+        target = folder / Path(rel).name if Path(rel).is_absolute() else folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    main = sources[0][0]
+    return load_tree(folder / (Path(main).name if Path(main).is_absolute() else main), folder)

@@ -1,0 +1,296 @@
+"""How a session talks to the agent: the `Prompter` protocol and the terminal prompter.
+
+The terminal prompter draws with Rich and asks with questionary (`unsafe_ask` only, so Ctrl-C
+reaches the runner, which pauses the session). Everything typed by people, and every tree text
+filled in with their answers, is printed as plain `Text`, never parsed as markup.
+The scripted prompter (no terminal) lives in `session/scripted.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from troubleshoot.session.engine import End, State, Step
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+TONES = ("calm", "confused", "frustrated", "angry")
+TONE_TIPS = {
+    "frustrated": "Acknowledge the frustration and apologise first: \"I'm sorry this has been "
+    "so frustrating - let's sort it out together.\"",
+    "angry": "Let them finish, don't argue, apologise and own it: \"I'm sorry - I understand "
+    "why you're upset, and I'm going to help fix this now.\"",
+    "confused": "Go slowly, one step at a time, and check understanding after each step.",
+}
+BACK, NOTE, PAUSE, ESCALATE = ":back", ":note", ":pause", ":escalate"
+ACTION_LABELS = {BACK: "<- Go back", NOTE: "+ Add a note", PAUSE: "|| Pause the session",
+                 ESCALATE: "^ Escalate now"}
+
+
+@dataclass(frozen=True)
+class Give:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class EscalateNow:
+    reason: str
+
+
+Action = Give | Back | Note | Pause | EscalateNow
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the header shows around a step."""
+
+    title: str
+    phases: tuple[str, ...]
+    can_go_back: bool
+
+
+class Prompter(Protocol):
+    """The agent's side of a session; the runner calls these in order."""
+
+    def intake(self, given: dict[str, str]) -> dict[str, str]: ...
+    def show_similar(self, cases: list[dict[str, Any]]) -> None: ...
+    def show_history(self, lines: list[str]) -> None: ...
+    def ask(self, step: Step, frame: Frame) -> Action: ...
+    def show_problem(self, message: str) -> None: ...
+    def show_end(self, end: End, state: State, handoff: str | None) -> None: ...
+    def wrapup(self, end: End, suggested_follow_up: str | None) -> dict[str, Any]: ...
+    def pick(self, question: str, options: list[tuple[str, str]]) -> str: ...
+
+
+def phase_bar(phases: tuple[str, ...], current: str | None) -> Any:
+    from rich.text import Text
+
+    bar = Text()
+    for index, phase in enumerate(phases):
+        if index:
+            bar.append(" > ", style="dim")
+        bar.append(phase.capitalize(), style="bold reverse" if phase == current else "dim")
+    return bar
+
+
+class TerminalPrompter:
+    """Rich + questionary, for a person at a terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _print(self, renderable: RenderableType | str) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(renderable) if isinstance(renderable, str) else renderable)
+
+    def _panel(self, text: str, title: str, style: str) -> None:
+        from rich.panel import Panel
+        from rich.text import Text
+
+        self.console.print(Panel(Text(text), title=title, title_align="left", border_style=style))
+
+    def _header(self, step: Step, frame: Frame) -> None:
+        from rich.rule import Rule
+        from rich.text import Text
+
+        self.console.print()
+        self.console.print(Rule(Text(f"{frame.title} - step {step.number}"), style="cyan"))
+        self.console.print(phase_bar(frame.phases, step.phase))
+
+    def _draw(self, step: Step) -> None:
+        from rich.markdown import Markdown
+        from rich.text import Text
+
+        if step.say:
+            self._panel(step.say, "Say to the customer", "green")
+        if step.body:
+            self.console.print(Markdown(step.body))
+        if step.item is not None and step.kind == "confirm":
+            self._draw_item(step)
+        for number, line in enumerate(step.steps, 1):
+            self.console.print(Text(f"  {number}. {line}"))
+        if step.help:
+            self.console.print(Text(f"Tip: {step.help}", style="dim"))
+        for link in step.node.links:
+            self.console.print(Text(f"  {link.title}: {link.url}", style="blue"))
+        if step.kind == "info":
+            self.console.print(Text(step.question, style="bold"))
+
+    def _draw_item(self, step: Step) -> None:
+        from rich.text import Text
+
+        node = step.node
+        items = getattr(node, "items", None)
+        if items:
+            label = f"Try {items.index(step.item) + 1 if step.item in items else '?'} of " \
+                    f"{len(items)}: "
+        else:
+            label = "Fix" + (f" (attempt {step.attempt})" if step.attempt > 1 else "") + ": "
+        self.console.print(Text.assemble((label, "bold yellow"), (step.item or "", "bold")))
+
+    # -- asking --------------------------------------------------------------------------------
+
+    def ask(self, step: Step, frame: Frame) -> Action:
+        import questionary
+
+        self._header(step, frame)
+        self._draw(step)
+        actions = [a for a in ACTION_LABELS if a != BACK or frame.can_go_back]
+        if step.kind in ("text", "number"):
+            hint = "type :back, :note, :pause or :escalate for the session menu"
+            answer = questionary.text(
+                step.question, instruction=f"({hint})",
+                validate=_number_check if step.kind == "number" else None).unsafe_ask()
+            return self._action(answer.strip()) if answer.strip() in actions else Give(answer)
+        if step.kind == "multiselect":
+            choices = [questionary.Choice(c.label, c.value) for c in step.choices]
+            choices += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
+            picked = questionary.checkbox(step.question, choices=choices).unsafe_ask()
+            chosen_action = next((p for p in picked if p in actions), None)
+            return self._action(chosen_action) if chosen_action else Give(picked)
+        return self._select(step, actions)
+
+    def _select(self, step: Step, actions: list[str]) -> Action:
+        import questionary
+
+        if step.kind == "select":
+            options = [questionary.Choice(c.label, c.value) for c in step.choices]
+        elif step.kind == "confirm":
+            fixed = step.item is not None
+            options = [questionary.Choice("Yes, that fixed it" if fixed else "Yes", "yes"),
+                       questionary.Choice("No, still not working" if fixed else "No", "no")]
+        else:
+            options = [questionary.Choice("Continue", "continue")]
+        options += [questionary.Separator()]
+        options += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
+        question = step.question if step.kind != "info" else "Ready to go on?"
+        picked = questionary.select(question, choices=options).unsafe_ask()
+        return self._action(picked) if picked in actions else Give(picked)
+
+    def _action(self, action: str) -> Action:
+        import questionary
+
+        if action == BACK:
+            return Back()
+        if action == PAUSE:
+            return Pause()
+        if action == NOTE:
+            return Note(questionary.text("Note for the case log:").unsafe_ask())
+        reason = questionary.text("Why escalate? (what the next tier should know)").unsafe_ask()
+        return EscalateNow(reason)
+
+    def show_problem(self, message: str) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(message, style="red"))
+
+    # -- intake, history, wrap-up --------------------------------------------------------------
+
+    def intake(self, given: dict[str, str]) -> dict[str, str]:
+        import questionary
+
+        result = dict(given)
+        if not result.get("ticket"):
+            result["ticket"] = questionary.text("Ticket reference (optional):").unsafe_ask()
+        while not result.get("customer"):
+            words = questionary.text(
+                "In the customer's own words, what is the problem?",
+                validate=lambda t: bool(t.strip()) or "Type what the customer said").unsafe_ask()
+            self._panel(f"So, if I understand correctly: \"{words.strip()}\" - is that right?",
+                        "Say to the customer", "green")
+            if questionary.confirm("Did the customer confirm?", default=True).unsafe_ask():
+                result["customer"] = words.strip()
+        if "tone" not in given:
+            tone = questionary.select("The customer's tone:", choices=[*TONES, "skip"],
+                                      default="calm").unsafe_ask()
+            result["tone"] = "" if tone == "skip" else tone
+        if "desired_outcome" not in given:
+            result["desired_outcome"] = questionary.text(
+                "What outcome does the customer want? (optional)").unsafe_ask()
+        tip = TONE_TIPS.get(result.get("tone") or "")
+        if tip:
+            self._panel(tip, "Before you start", "yellow")
+        return result
+
+    def show_similar(self, cases: list[dict[str, Any]]) -> None:
+        from rich.table import Table
+
+        if not cases:
+            self._print("No similar past cases in the log.")
+            return
+        table = Table("case", "tree", "outcome", "customer's words", "summary",
+                      title="Has this happened before? Similar past cases")
+        for case in cases:
+            table.add_row(*(str(case.get(k) or "") for k in
+                            ("id", "tree_id", "outcome", "customer", "summary")))
+        self.console.print(table)
+
+    def show_history(self, lines: list[str]) -> None:
+        self._panel("\n".join(lines), "The session so far", "cyan")
+
+    def show_end(self, end: End, state: State, handoff: str | None) -> None:
+        style = "yellow" if end.escalated else "green"
+        self._panel(end.summary, f"Outcome: {end.outcome}", style)
+        if handoff:
+            self._panel(handoff, "Hand-off summary for the next tier", "yellow")
+        if end.reply:
+            self._panel(end.reply, "Reply draft for the customer", "blue")
+
+    def wrapup(self, end: End, suggested_follow_up: str | None) -> dict[str, Any]:
+        import questionary
+
+        note = questionary.text("Case note (optional):").unsafe_ask()
+        follow_up = questionary.text("Follow-up date (YYYY-MM-DD or 2d/1w, empty for none):",
+                                     default=suggested_follow_up or "",
+                                     validate=_date_check).unsafe_ask()
+        score = questionary.select("Customer satisfaction (1-5):",
+                                   choices=["skip", "5", "4", "3", "2", "1"]).unsafe_ask()
+        return {"note": note, "follow_up": follow_up,
+                "satisfaction": None if score == "skip" else int(score)}
+
+    def pick(self, question: str, options: list[tuple[str, str]]) -> str:
+        import questionary
+
+        choices = [questionary.Choice(label, value) for value, label in options]
+        return str(questionary.select(question, choices=choices).unsafe_ask())
+
+
+def _date_check(text: str) -> bool | str:
+    from troubleshoot.errors import AnswersError
+    from troubleshoot.session.history import check_date
+
+    try:
+        check_date(text.strip())
+    except AnswersError:
+        return "Use YYYY-MM-DD, or 2d / 1w, or leave it empty"
+    return True
+
+
+def _number_check(text: str) -> bool | str:
+    if text.strip() in ACTION_LABELS:
+        return True
+    try:
+        float(text.strip().replace(",", ""))
+    except ValueError:
+        return "Type a number"
+    return True

@@ -1,0 +1,221 @@
+"""The walk: engine <-> prompter <-> case log, with intake, wrap-up, pause and resume.
+
+Every answer, back, note, pause and escalation is written to the log the moment it happens, so a
+killed terminal loses nothing that was answered; `resume` replays the logged answers.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from troubleshoot.errors import AnswersError, Paused, TroubleshootError
+from troubleshoot.session.answers import AnswerError
+from troubleshoot.session.engine import End, Engine, State, WalkError
+from troubleshoot.session.history import (
+    check_date,
+    effective_answers,
+    follow_up_date,
+    handoff,
+    history_lines,
+)
+from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
+from troubleshoot.tree.model import Outcome, Tree
+
+INTAKE_FIELDS = ("ticket", "customer", "tone", "desired_outcome")
+
+
+class Recorder(Protocol):
+    """The case log as the runner sees it (`cases.store.Store` implements it)."""
+
+    def create_session(self, tree: Tree, intake: dict[str, Any]) -> str: ...
+    def add_event(self, session_id: str, kind: str, **fields: Any) -> int: ...
+    def update_session(self, session_id: str, **fields: Any) -> None: ...
+    def session(self, session_id: str) -> dict[str, Any]: ...
+    def events(self, session_id: str) -> list[dict[str, Any]]: ...
+    def similar(self, text: str, exclude: str | None = None,
+                limit: int = 5) -> list[dict[str, Any]]: ...
+
+
+class InputEnded(TroubleshootError):
+    """Standard input closed in the middle of a session (the session was paused first)."""
+
+
+class Runner:
+    """Runs one session of `tree` for `agent`."""
+
+    def __init__(self, tree: Tree, log: Recorder, prompter: Prompter, agent: str) -> None:
+        self.tree = tree
+        self.log = log
+        self.prompter = prompter
+        self.agent = agent
+        self.session_id = ""
+
+    # -- entry points --------------------------------------------------------------------------
+
+    def run(self, given: dict[str, str]) -> End:
+        """Intake, similar cases, the walk and the wrap-up of a new session."""
+        intake = self.prompter.intake(given)
+        fields = {k: intake.get(k) or None for k in INTAKE_FIELDS}
+        self.session_id = self.log.create_session(self.tree, {**fields, "agent": self.agent})
+        self.log.add_event(self.session_id, "start", agent=self.agent, text=fields["customer"],
+                           value=fields)
+        words = " ".join(v for v in (fields["customer"], fields["ticket"]) if v)
+        self.prompter.show_similar(self.log.similar(words, exclude=self.session_id))
+        engine = self._engine(fields)
+        return self._walk(engine, engine.start())
+
+    def resume(self, session_id: str) -> End:
+        """Continue a paused session, or pick up an escalated one as the next tier."""
+        session = self.log.session(session_id)
+        self.session_id = session["id"]
+        events = self.log.events(self.session_id)
+        engine = self._engine(session)
+        state = engine.replay(effective_answers(events))
+        self.prompter.show_history(history_lines(session, events))
+        kind = "pickup" if session["status"] == "escalated" else "resume"
+        self.log.add_event(self.session_id, kind, agent=self.agent)
+        self.log.update_session(self.session_id, status="active", agent=self.agent)
+        if state.end is not None:
+            state = self._after_escalation(engine, state)
+        return self._walk(engine, state)
+
+    # -- the walk ------------------------------------------------------------------------------
+
+    def _engine(self, fields: dict[str, Any]) -> Engine:
+        context = {k: fields.get(k) or "" for k in INTAKE_FIELDS}
+        return Engine(self.tree, {**context, "agent": self.agent})
+
+    def _walk(self, engine: Engine, state: State) -> End:
+        try:
+            while state.end is None:
+                state = self._turn(engine, state)
+        except KeyboardInterrupt:
+            self._pause(state, "interrupted (Ctrl-C)")
+            raise Paused(self.session_id, interrupted=True) from None
+        except EOFError:
+            self._pause(state, "input ended")
+            raise InputEnded(f"the input ended mid-session; session {self.session_id} is paused: "
+                             f"resume it in a terminal with 'troubleshoot resume "
+                             f"{self.session_id}'") from None
+        except (WalkError, AnswersError) as exc:
+            self._pause(state, str(exc))
+            raise type(exc)(f"{exc}\n(session {self.session_id} is paused: fix that and run "
+                            f"'troubleshoot resume {self.session_id}' in a terminal)") from None
+        return self._finish(engine, state)
+
+    def _turn(self, engine: Engine, state: State) -> State:
+        step = state.step
+        assert step is not None
+        self.log.update_session(self.session_id, current_node=step.node.id,
+                                variables=state.variables)
+        frame = Frame(self.tree.title, self.tree.phases, bool(state.answers))
+        started = time.monotonic()
+        action = self.prompter.ask(step, frame)
+        if isinstance(action, Give):
+            try:
+                new = engine.answer(state, action.value)
+            except AnswerError as exc:
+                self.prompter.show_problem(f"'{step.node.id}': {exc}")
+                return state
+            given = new.answers[-1]
+            self.log.add_event(self.session_id, "answer", agent=self.agent, node=step.node.id,
+                               step=step.key, phase=step.phase, prompt=step.question,
+                               answer=given.shown, value=given.value,
+                               ms=int((time.monotonic() - started) * 1000))
+            return new
+        if isinstance(action, Back):
+            return self._back(engine, state)
+        if isinstance(action, Note):
+            if action.text.strip():
+                self.log.add_event(self.session_id, "note", agent=self.agent,
+                                   node=step.node.id, text=action.text.strip())
+            return state
+        if isinstance(action, Pause):
+            self._pause(state, "paused by the agent")
+            raise Paused(self.session_id, interrupted=False)
+        assert isinstance(action, EscalateNow)
+        return engine.escalate_now(state, action.reason.strip() or "escalated by the agent")
+
+    def _back(self, engine: Engine, state: State) -> State:
+        if not state.answers:
+            self.prompter.show_problem("This is the first step: there is nothing to go back to.")
+            return state
+        undone = state.answers[-1]
+        new = engine.back(state)
+        self.log.add_event(self.session_id, "back", agent=self.agent, node=undone.node,
+                           step=undone.key, text=f"superseded: {undone.shown}")
+        return new
+
+    def _pause(self, state: State, why: str) -> None:
+        node = state.step.node.id if state.step else None
+        self.log.add_event(self.session_id, "pause", agent=self.agent, node=node, text=why)
+        self.log.update_session(self.session_id, status="paused", current_node=node)
+
+    def _after_escalation(self, engine: Engine, state: State) -> State:
+        """An escalated walk that ended: the next tier goes back a step or closes the case."""
+        choice = self.prompter.pick(
+            "This case was escalated at the end of the tree. What now?",
+            [("back", "Go back to the last step and continue from there"),
+             ("close", "Close the case with an outcome")])
+        if choice == "back":
+            return self._back(engine, state)
+        outcome = self.prompter.pick("Outcome:", [(str(o), str(o)) for o in Outcome
+                                                  if o is not Outcome.ESCALATED])
+        closed = State(**{**state.__dict__})
+        closed.end = End(node=None, outcome=outcome, summary=f"Closed by {self.agent} after "
+                         f"escalation ({outcome})")
+        return closed
+
+    # -- the end -------------------------------------------------------------------------------
+
+    def _finish(self, engine: Engine, state: State) -> End:
+        end = state.end
+        assert end is not None
+        node = end.node.id if end.node else None
+        text = None
+        if end.escalated:
+            session = self.log.session(self.session_id)
+            text = handoff(session, self.log.events(self.session_id), state, end.tier, end.reason)
+            self.log.add_event(self.session_id, "escalate", agent=self.agent, node=node,
+                               text=end.reason, value={"tier": end.tier})
+            self.log.update_session(self.session_id, status="escalated", outcome=end.outcome,
+                                    summary=end.summary, reply=end.reply, current_node=node,
+                                    escalated_to=end.tier, escalation_reason=end.reason,
+                                    variables=state.variables)
+        else:
+            self.log.add_event(self.session_id, "resolve", agent=self.agent, node=node,
+                               text=end.summary, value={"outcome": end.outcome})
+            self.log.update_session(self.session_id, status="resolved", outcome=end.outcome,
+                                    summary=end.summary, reply=end.reply, current_node=node,
+                                    fixed_by=state.variables.get("last_fix") or None,
+                                    variables=state.variables, ended=_now())
+        self.prompter.show_end(end, state, text)
+        self._wrapup(end)
+        return end
+
+    def _wrapup(self, end: End) -> None:
+        try:
+            wrap = self.prompter.wrapup(end, follow_up_date(end.follow_up))
+        except (KeyboardInterrupt, EOFError):
+            return  # the case itself is already closed in the log; the wrap-up is optional
+        follow_up = check_date(str(wrap.get("follow_up") or "")) or None
+        satisfaction = _check_score(wrap.get("satisfaction"))
+        note = str(wrap.get("note") or "").strip() or None
+        self.log.add_event(self.session_id, "wrapup", agent=self.agent, text=note,
+                           value={"follow_up": follow_up, "satisfaction": satisfaction})
+        self.log.update_session(self.session_id, note=note, follow_up=follow_up,
+                                satisfaction=satisfaction)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _check_score(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or str(value) not in {"1", "2", "3", "4", "5"}:
+        raise AnswersError(f"satisfaction must be a whole number from 1 to 5, not {value!r}")
+    return int(value)

@@ -1,0 +1,79 @@
+"""The prompter for runs without a terminal: answers come from an answers file.
+
+It prints each step and its answer as plain lines, so a scripted run leaves a readable transcript.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from troubleshoot.errors import AnswersError
+from troubleshoot.session.engine import End, State, Step
+from troubleshoot.session.prompts import Action, Frame, Give
+from troubleshoot.session.script import ScriptedAnswers
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class ScriptedPrompter:
+    """Answers every prompt from a `ScriptedAnswers`; a wrong answer stops the run."""
+
+    def __init__(self, console: Console, script: ScriptedAnswers,
+                 intake: dict[str, Any] | None = None, wrapup: dict[str, Any] | None = None) -> None:
+        self.console = console
+        self.script = script
+        self.given_intake = {k: "" if v is None else str(v) for k, v in (intake or {}).items()}
+        self.given_wrapup = wrapup or {}
+
+    def _line(self, text: str) -> None:
+        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    def intake(self, given: dict[str, str]) -> dict[str, str]:
+        result = {**self.given_intake, **{k: v for k, v in given.items() if v}}
+        unknown = set(result) - {"ticket", "customer", "tone", "desired_outcome", "agent"}
+        if unknown:
+            raise AnswersError(f"{self.script.source}: unknown intake field '{sorted(unknown)[0]}' "
+                               "(use ticket, customer, tone, desired_outcome)")
+        if result.get("customer"):
+            self._line(f"Customer: \"{result['customer']}\"")
+        return result
+
+    def show_similar(self, cases: list[dict[str, Any]]) -> None:
+        for case in cases:
+            self._line(f"Similar past case {case['id']} ({case['tree_id']}, "
+                       f"{case.get('outcome') or case.get('status')}): {case.get('customer') or ''}")
+
+    def show_history(self, lines: list[str]) -> None:
+        for line in lines:
+            self._line(line)
+
+    def ask(self, step: Step, frame: Frame) -> Action:
+        value = self.script.take(step)
+        item = f" [{step.item}]" if step.item else ""
+        shown = "continue" if step.kind == "info" else value
+        self._line(f"{step.number}. ({step.phase}) {step.question}{item} -> {shown}")
+        return Give(value)
+
+    def show_problem(self, message: str) -> None:
+        raise AnswersError(f"{self.script.source}: {message}")
+
+    def show_end(self, end: End, state: State, handoff: str | None) -> None:
+        self._line(f"Outcome: {end.outcome} - {end.summary}")
+        if handoff:
+            self._line(handoff)
+        if end.reply:
+            self._line("Reply draft:\n" + end.reply.rstrip())
+
+    def wrapup(self, end: End, suggested_follow_up: str | None) -> dict[str, Any]:
+        unknown = set(self.given_wrapup) - {"note", "follow_up", "satisfaction"}
+        if unknown:
+            raise AnswersError(f"{self.script.source}: unknown wrapup field '{sorted(unknown)[0]}' "
+                               "(use note, follow_up, satisfaction)")
+        result = {"note": "", "follow_up": suggested_follow_up or "", "satisfaction": None}
+        result.update({k: v for k, v in self.given_wrapup.items() if v is not None})
+        return result
+
+    def pick(self, question: str, options: list[tuple[str, str]]) -> str:
+        raise AnswersError(f"{question}: name it on the command line (there is no terminal to "
+                           "pick from a list)")
