@@ -146,8 +146,9 @@ class Engine:
         tier = node.tier if isinstance(node, m.Escalate) else "next tier"
         at = state.step.node.id if state.step else "the end"
         new.step = None
+        reply = self.render(node.reply, state) if isinstance(node, m.Escalate) else None
         new.end = End(node=node, outcome=m.Outcome.ESCALATED, tier=tier, reason=reason,
-                      summary=f"Escalated to {tier} by the agent at '{at}'")
+                      summary=f"Escalated to {tier} by the agent at '{at}'", reply=reply)
         return new
 
     def render(self, text: str | None, state: State) -> str | None:

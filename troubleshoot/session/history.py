@@ -33,6 +33,12 @@ def _answer_lines(events: list[dict[str, Any]]) -> list[str]:
             lines.append(f"  (went back: '{lines.pop().strip()}' superseded)")
         elif event["kind"] == "note":
             lines.append(f"  note by {event.get('agent') or 'agent'}: {event['text']}")
+        elif event["kind"] == "escalate":
+            tier = (event.get("value") or {}).get("tier") or "next tier"
+            lines.append(f"  escalated to {tier} by {event.get('agent') or 'agent'}: "
+                         f"{event.get('text') or ''}")
+        elif event["kind"] == "wrapup" and event.get("text"):
+            lines.append(f"  case note: {event['text']}")
     return lines
 
 
