@@ -44,11 +44,10 @@ class NoTerminal(TroubleshootError):
     """An interactive prompt was needed but there is no terminal."""
 
 
-class Paused(Exception):  # noqa: N818 - a control-flow signal, not an error
+class Paused(Exception):
     """The agent paused the session (or pressed Ctrl-C); it is saved and can be resumed."""
 
     def __init__(self, session_id: str, interrupted: bool) -> None:
         super().__init__(session_id)
         self.session_id = session_id
         self.interrupted = interrupted
-

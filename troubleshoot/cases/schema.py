@@ -10,26 +10,72 @@ migrations = Migrations("troubleshoot")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db.table("sessions").create({
-        "id": str, "tree_id": str, "tree_title": str, "revision": int, "tree_sha256": str,
-        "agent": str, "ticket": str, "customer": str, "tone": str, "desired_outcome": str,
-        "status": str, "outcome": str, "current_node": str, "variables": str,
-        "started": str, "updated": str, "ended": str, "summary": str, "reply": str,
-        "note": str, "follow_up": str, "satisfaction": int, "escalated_to": str,
-        "escalation_reason": str, "fixed_by": str, "tree_sources": str,
-    }, pk="id")
-    db.table("events").create({
-        "id": int, "session_id": str, "seq": int, "time": str, "kind": str, "agent": str,
-        "node": str, "step": str, "phase": str, "prompt": str, "answer": str, "value": str,
-        "text": str, "ms": int,
-    }, pk="id", foreign_keys=[("session_id", "sessions", "id")])
+    db.table("sessions").create(
+        {
+            "id": str,
+            "tree_id": str,
+            "tree_title": str,
+            "revision": int,
+            "tree_sha256": str,
+            "agent": str,
+            "ticket": str,
+            "customer": str,
+            "tone": str,
+            "desired_outcome": str,
+            "status": str,
+            "outcome": str,
+            "current_node": str,
+            "variables": str,
+            "started": str,
+            "updated": str,
+            "ended": str,
+            "summary": str,
+            "reply": str,
+            "note": str,
+            "follow_up": str,
+            "satisfaction": int,
+            "escalated_to": str,
+            "escalation_reason": str,
+            "fixed_by": str,
+            "tree_sources": str,
+        },
+        pk="id",
+    )
+    db.table("events").create(
+        {
+            "id": int,
+            "session_id": str,
+            "seq": int,
+            "time": str,
+            "kind": str,
+            "agent": str,
+            "node": str,
+            "step": str,
+            "phase": str,
+            "prompt": str,
+            "answer": str,
+            "value": str,
+            "text": str,
+            "ms": int,
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
     db.execute("CREATE UNIQUE INDEX events_session_seq ON events (session_id, seq)")
     db.execute("CREATE INDEX sessions_status ON sessions (status, updated)")
-    db.table("trees").create({
-        "sha256": str, "tree_id": str, "path": str, "revision": int, "text": str,
-        "first_seen": str,
-    }, pk="sha256")
+    db.table("trees").create(
+        {
+            "sha256": str,
+            "tree_id": str,
+            "path": str,
+            "revision": int,
+            "text": str,
+            "first_seen": str,
+        },
+        pk="sha256",
+    )
     db.table("sessions").enable_fts(
         ["ticket", "customer", "summary", "note", "escalation_reason", "tree_title"],
-        create_triggers=True)
+        create_triggers=True,
+    )
     db.table("events").enable_fts(["prompt", "answer", "text"], create_triggers=True)

@@ -44,8 +44,10 @@ def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
     elif "readonly" in text or "read-only" in text:
         why = "is read-only; make it writable (chmod u+w) or use --db for another file"
     elif "not a database" in text or "malformed" in text or "corrupt" in text:
-        why = ("is not a troubleshoot case database or is damaged; move it aside (keep it for "
-               "recovery) or use --db for another file")
+        why = (
+            "is not a troubleshoot case database or is damaged; move it aside (keep it for "
+            "recovery) or use --db for another file"
+        )
     elif "unable to open" in text:
         why = "cannot be opened; check that its folder exists and is writable, or use --db"
     else:
@@ -60,8 +62,10 @@ def _create_private(path: Path) -> None:
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
     except OSError as exc:
-        raise StoreError(f"cannot create the case database {path}: {exc.strerror}; use --db "
-                         "for a file in a writable folder") from None
+        raise StoreError(
+            f"cannot create the case database {path}: {exc.strerror}; use --db "
+            "for a file in a writable folder"
+        ) from None
 
 
 class Store:
@@ -89,8 +93,10 @@ class Store:
         known = {m.name for m in migrations._migrations}
         newer = [m.name for m in migrations.applied(self.db) if m.name not in known]
         if newer:
-            raise StoreError(f"the case database {self.path} was written by a newer troubleshoot "
-                             f"(schema step {newer[-1]}); upgrade troubleshoot to use it")
+            raise StoreError(
+                f"the case database {self.path} was written by a newer troubleshoot "
+                f"(schema step {newer[-1]}); upgrade troubleshoot to use it"
+            )
         if migrations.pending(self.db):
             migrations.apply(self.db)
         if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -110,13 +116,22 @@ class Store:
                 self.db.execute(
                     "INSERT OR IGNORE INTO trees (sha256, tree_id, path, revision, text, "
                     "first_seen) VALUES (?, ?, ?, ?, ?, ?)",
-                    (source.sha256, tree.id, source.path, tree.revision, source.text, stamp))
-            self.db.table("sessions").insert({
-                "id": session_id, "tree_id": tree.id, "tree_title": tree.title,
-                "revision": tree.revision, "tree_sha256": tree.sha256, "status": "active",
-                "tree_sources": json.dumps([s.sha256 for s in tree.sources]),
-                "started": stamp, "updated": stamp, **intake,
-            })
+                    (source.sha256, tree.id, source.path, tree.revision, source.text, stamp),
+                )
+            self.db.table("sessions").insert(
+                {
+                    "id": session_id,
+                    "tree_id": tree.id,
+                    "tree_title": tree.title,
+                    "revision": tree.revision,
+                    "tree_sha256": tree.sha256,
+                    "status": "active",
+                    "tree_sources": json.dumps([s.sha256 for s in tree.sources]),
+                    "started": stamp,
+                    "updated": stamp,
+                    **intake,
+                }
+            )
         return session_id
 
     def add_event(self, session_id: str, kind: str, **fields: Any) -> int:
@@ -124,11 +139,13 @@ class Store:
         if "value" in fields:
             fields["value"] = json.dumps(fields["value"], ensure_ascii=False)
         with self._guard(), self.db.atomic():
-            row = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events "
-                                  "WHERE session_id = ?", (session_id,)).fetchone()
+            row = self.db.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?", (session_id,)
+            ).fetchone()
             seq = int(row[0])
-            self.db.table("events").insert({"session_id": session_id, "seq": seq, "time": now(),
-                                            "kind": kind, **fields})
+            self.db.table("events").insert(
+                {"session_id": session_id, "seq": seq, "time": now(), "kind": kind, **fields}
+            )
             self.db.execute("UPDATE sessions SET updated = ? WHERE id = ?", (now(), session_id))
         return seq
 
@@ -144,8 +161,12 @@ class Store:
     def session(self, session_id: str) -> dict[str, Any]:
         """A session by id, or by a unique start of its id."""
         with self._guard():
-            rows = list(self.db.query("SELECT * FROM sessions WHERE id = ? OR id LIKE ? "
-                                      "ORDER BY id LIMIT 3", (session_id, session_id + "%")))
+            rows = list(
+                self.db.query(
+                    "SELECT * FROM sessions WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 3",
+                    (session_id, session_id + "%"),
+                )
+            )
         exact = [r for r in rows if r["id"] == session_id]
         if exact:
             return exact[0]
@@ -153,13 +174,18 @@ class Store:
             return rows[0]
         if rows:
             raise SessionNotFound(f"'{session_id}' matches several sessions; type more of the id")
-        raise SessionNotFound(f"no session '{session_id}' in {self.path}; "
-                              "'troubleshoot resume' lists the sessions you can resume")
+        raise SessionNotFound(
+            f"no session '{session_id}' in {self.path}; "
+            "'troubleshoot resume' lists the sessions you can resume"
+        )
 
     def events(self, session_id: str) -> list[dict[str, Any]]:
         with self._guard():
-            rows = list(self.db.query("SELECT * FROM events WHERE session_id = ? ORDER BY seq",
-                                      (session_id,)))
+            rows = list(
+                self.db.query(
+                    "SELECT * FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
+                )
+            )
         for row in rows:
             row["value"] = json.loads(row["value"]) if row.get("value") is not None else None
         return rows
@@ -167,9 +193,13 @@ class Store:
     def resumable(self, limit: int = 50) -> list[dict[str, Any]]:
         marks = ", ".join("?" for _ in RESUMABLE)
         with self._guard():
-            return list(self.db.query(
-                f"SELECT * FROM sessions WHERE status IN ({marks}) ORDER BY updated DESC LIMIT ?",
-                (*RESUMABLE, limit)))
+            return list(
+                self.db.query(
+                    f"SELECT * FROM sessions WHERE status IN ({marks}) "
+                    "ORDER BY updated DESC LIMIT ?",
+                    (*RESUMABLE, limit),
+                )
+            )
 
     def tree_sources(self, session: dict[str, Any]) -> list[tuple[str, str]]:
         """(path, text) of every file of the tree revision a session ran on, main file first."""
@@ -177,21 +207,27 @@ class Store:
         found = []
         with self._guard():
             for sha in shas:
-                row = self.db.execute("SELECT path, text FROM trees WHERE sha256 = ?",
-                                      (sha,)).fetchone()
+                row = self.db.execute(
+                    "SELECT path, text FROM trees WHERE sha256 = ?", (sha,)
+                ).fetchone()
                 if row is not None:
                     found.append((str(row[0]), str(row[1])))
         return found
 
-    def similar(self, text: str, exclude: str | None = None, limit: int = 5) -> list[dict[str, Any]]:
+    def similar(
+        self, text: str, exclude: str | None = None, limit: int = 5
+    ) -> list[dict[str, Any]]:
         """Past sessions whose words overlap `text` (full-text search, best first)."""
         words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 2][:30]
         if not words:
             return []
         query = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
         with self._guard():
-            return list(self.db.query(
-                "SELECT sessions.* FROM sessions_fts JOIN sessions "
-                "ON sessions.rowid = sessions_fts.rowid WHERE sessions_fts MATCH ? "
-                "AND sessions.id != ? ORDER BY bm25(sessions_fts) LIMIT ?",
-                (query, exclude or "", limit)))
+            return list(
+                self.db.query(
+                    "SELECT sessions.* FROM sessions_fts JOIN sessions "
+                    "ON sessions.rowid = sessions_fts.rowid WHERE sessions_fts MATCH ? "
+                    "AND sessions.id != ? ORDER BY bm25(sessions_fts) LIMIT ?",
+                    (query, exclude or "", limit),
+                )
+            )

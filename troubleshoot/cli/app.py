@@ -66,14 +66,31 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    db: Annotated[Path | None, typer.Option(
-        "--db", envvar="TROUBLESHOOT_DB", metavar="FILE", help="The case database (SQLite file).",
-        show_envvar=True)] = None,
-    trees: Annotated[list[Path] | None, typer.Option(
-        "--trees", metavar="DIR", help="A folder of *.tree.yaml files, searched before the bundled trees "
-        "(repeatable; also TROUBLESHOOT_TREES).")] = None,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="TROUBLESHOOT_DB",
+            metavar="FILE",
+            help="The case database (SQLite file).",
+            show_envvar=True,
+        ),
+    ] = None,
+    trees: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trees",
+            metavar="DIR",
+            help="A folder of *.tree.yaml files, searched before the bundled trees "
+            "(repeatable; also TROUBLESHOOT_TREES).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = Options(db=db, trees=list(trees or []))
 

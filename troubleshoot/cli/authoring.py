@@ -14,25 +14,37 @@ from troubleshoot.cli.output import Format, console, print_json
 @app.command()
 def validate(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Tree files or folders (default: every folder on the tree search path).")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Tree files or folders (default: every folder on the tree search path)."
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    fmt: Annotated[Format, typer.Option("--format", help="table for people, json for CI.")]
-    = Format.TABLE,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="table for people, json for CI.")
+    ] = Format.TABLE,
 ) -> None:
     """Check tree files: every problem as file:line:col: message. Exit 1 on any error."""
     from troubleshoot.tree.catalog import check_paths
     from troubleshoot.tree.problems import Severity
 
     opts = options(ctx)
-    results = check_paths(paths or [f for f in opts.tree_folders() if f.is_dir()],
-                          opts.tree_folders())
+    results = check_paths(
+        paths or [f for f in opts.tree_folders() if f.is_dir()], opts.tree_folders()
+    )
     problems = [p for _, found in results for p in found]
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
     if fmt is Format.JSON:
-        print_json({"files": [str(f) for f, _ in results], "errors": errors,
-                    "warnings": warnings, "problems": [p.as_dict() for p in problems]})
+        print_json(
+            {
+                "files": [str(f) for f, _ in results],
+                "errors": errors,
+                "warnings": warnings,
+                "problems": [p.as_dict() for p in problems],
+            }
+        )
     else:
         for problem in problems:
             typer.echo(str(problem))
@@ -45,8 +57,9 @@ def validate(
 @app.command()
 def trees(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", help="table for people, json for machines.")]
-    = Format.TABLE,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="table for people, json for machines.")
+    ] = Format.TABLE,
 ) -> None:
     """List the trees you can run: id, title, revision, nodes, phases, file."""
     from troubleshoot.tree.catalog import summaries
@@ -59,8 +72,15 @@ def trees(
 
     table = Table("id", "title", "revision", "nodes", "phases", "file", "problems")
     for row in found:
-        table.add_row(row.id, row.title, str(row.revision), str(row.nodes),
-                      " > ".join(row.phases), str(row.path), row.problems or "")
+        table.add_row(
+            row.id,
+            row.title,
+            str(row.revision),
+            str(row.nodes),
+            " > ".join(row.phases),
+            str(row.path),
+            row.problems or "",
+        )
     console().print(table)
 
 

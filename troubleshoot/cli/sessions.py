@@ -18,8 +18,12 @@ if TYPE_CHECKING:
 @app.command()
 def test(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Scenario files or folders (default: every folder on the tree search path).")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Scenario files or folders (default: every folder on the tree search path)."
+        ),
+    ] = None,
 ) -> None:
     """Run *.scenarios.yaml files: scripted answers -> expected path and outcome."""
     from troubleshoot.session.scenarios import run_file, scenario_files
@@ -53,24 +57,34 @@ def _ended(end: End, session_id: str) -> None:
 
 
 def _paused(paused: Paused) -> None:
-    typer.echo(f"\nSession {paused.session_id} is paused. Resume it with: "
-               f"troubleshoot resume {paused.session_id}", err=True)
+    typer.echo(
+        f"\nSession {paused.session_id} is paused. Resume it with: "
+        f"troubleshoot resume {paused.session_id}",
+        err=True,
+    )
     raise typer.Exit(130 if paused.interrupted else 0)
 
 
 @app.command()
 def run(
     ctx: typer.Context,
-    tree: Annotated[str | None, typer.Argument(
-        help="The tree id (see 'troubleshoot trees'); none: pick from a list.")] = None,
-    answers: Annotated[Path | None, typer.Option(
-        "--answers", metavar="FILE", help="Answer from a YAML file instead of a terminal.")]
-    = None,
+    tree: Annotated[
+        str | None,
+        typer.Argument(help="The tree id (see 'troubleshoot trees'); none: pick from a list."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers", metavar="FILE", help="Answer from a YAML file instead of a terminal."
+        ),
+    ] = None,
     ticket: Annotated[str | None, typer.Option("--ticket", help="The ticket reference.")] = None,
-    customer: Annotated[str | None, typer.Option(
-        "--customer", help="The problem in the customer's own words.")] = None,
-    agent: Annotated[str | None, typer.Option(
-        "--agent", help="Who runs the session (default: your user name).")] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="The problem in the customer's own words.")
+    ] = None,
+    agent: Annotated[
+        str | None, typer.Option("--agent", help="Who runs the session (default: your user name).")
+    ] = None,
 ) -> None:
     """Run a guided troubleshooting session; every answer is logged as it is given."""
     from troubleshoot.cli.output import console
@@ -78,8 +92,15 @@ def run(
 
     store = _store(ctx)
     try:
-        session_id, end = run_session(tree, options(ctx).tree_folders(), store, console(), answers,
-                          {"ticket": ticket or "", "customer": customer or ""}, agent)
+        session_id, end = run_session(
+            tree,
+            options(ctx).tree_folders(),
+            store,
+            console(),
+            answers,
+            {"ticket": ticket or "", "customer": customer or ""},
+            agent,
+        )
     except Paused as paused:
         _paused(paused)
     except KeyboardInterrupt:
@@ -93,10 +114,14 @@ def run(
 @app.command()
 def resume(
     ctx: typer.Context,
-    session_id: Annotated[str | None, typer.Argument(
-        metavar="ID", help="The session id (or its start); none: pick from a list.")] = None,
-    agent: Annotated[str | None, typer.Option(
-        "--agent", help="Who continues the session (default: your user name).")] = None,
+    session_id: Annotated[
+        str | None,
+        typer.Argument(metavar="ID", help="The session id (or its start); none: pick from a list."),
+    ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option("--agent", help="Who continues the session (default: your user name)."),
+    ] = None,
 ) -> None:
     """Continue a paused session, or pick up an escalated one; shows the history first."""
     from troubleshoot.cli.output import console
@@ -104,9 +129,11 @@ def resume(
 
     store = _store(ctx)
     try:
-        session_id, end = resume_session(session_id, options(ctx).tree_folders(), store, console(), agent)
+        resumed, end = resume_session(
+            session_id, options(ctx).tree_folders(), store, console(), agent
+        )
     except Paused as paused:
         _paused(paused)
     finally:
         store.close()
-    _ended(end, session_id)
+    _ended(end, resumed)

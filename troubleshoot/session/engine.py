@@ -134,8 +134,10 @@ class Engine:
         for given in answers:
             if state.step is None or state.step.key != given.key:
                 where = state.step.key if state.step else "the end"
-                raise WalkError(f"the logged answer for '{given.key}' no longer fits the tree "
-                                f"(it now asks '{where}'); the tree changed since the session ran")
+                raise WalkError(
+                    f"the logged answer for '{given.key}' no longer fits the tree "
+                    f"(it now asks '{where}'); the tree changed since the session ran"
+                )
             state = self.answer(state, given.value)
         return state
 
@@ -147,8 +149,14 @@ class Engine:
         at = state.step.node.id if state.step else "the end"
         new.step = None
         reply = self.render(node.reply, state) if isinstance(node, m.Escalate) else None
-        new.end = End(node=node, outcome=m.Outcome.ESCALATED, tier=tier, reason=reason,
-                      summary=f"Escalated to {tier} by the agent at '{at}'", reply=reply)
+        new.end = End(
+            node=node,
+            outcome=m.Outcome.ESCALATED,
+            tier=tier,
+            reason=reason,
+            summary=f"Escalated to {tier} by the agent at '{at}'",
+            reply=reply,
+        )
         return new
 
     def render(self, text: str | None, state: State) -> str | None:
@@ -164,8 +172,16 @@ class Engine:
             elif isinstance(node, m.Return):
                 variables.update((name, None) for name, _ in node.values)
         variables.update({name: spec.default for name, spec in self.tree.vars.items()})
-        variables.update({"last_fix": "", "ticket": "", "customer": "", "tone": "",
-                          "desired_outcome": "", "agent": ""})
+        variables.update(
+            {
+                "last_fix": "",
+                "ticket": "",
+                "customer": "",
+                "tone": "",
+                "desired_outcome": "",
+                "agent": "",
+            }
+        )
         variables.update(self.context)
         return variables
 
@@ -179,8 +195,9 @@ class Engine:
         for case in cases:
             if case.when is None or self._eval(case.when, state, node):
                 return case.then
-        raise WalkError(f"{node.path}:{node.line}: node '{node.id}' has no case that fits "
-                        "(add an 'else' case)")
+        raise WalkError(
+            f"{node.path}:{node.line}: node '{node.id}' has no case that fits (add an 'else' case)"
+        )
 
     def _enter(self, state: State, node_id: str) -> None:
         for _ in range(MAX_MOVES):
@@ -194,8 +211,10 @@ class Engine:
             if following is None:
                 return
             node_id = following
-        raise WalkError(f"the tree goes round in circles without asking anything (last at "
-                        f"'{node_id}'): add a question or an end to that loop")
+        raise WalkError(
+            f"the tree goes round in circles without asking anything (last at "
+            f"'{node_id}'): add a question or an end to that loop"
+        )
 
     def _skip(self, node: m.Node, state: State) -> str:
         if node.next:
@@ -227,21 +246,32 @@ class Engine:
         for name, source in node.values:
             state.variables[name] = self._eval(source, state, node)
         if not state.stack:
-            raise WalkError(f"{node.path}:{node.line}: 'return' node '{node.id}' was reached "
-                            "without a 'call': enter sub-trees with 'call'")
+            raise WalkError(
+                f"{node.path}:{node.line}: 'return' node '{node.id}' was reached "
+                "without a 'call': enter sub-trees with 'call'"
+            )
         caller = self.tree.nodes[state.stack.pop()]
         return self._next(caller.next, state, caller)
 
     def _end(self, state: State, node: m.Node) -> End:
         if isinstance(node, m.Resolve):
-            return End(node=node, outcome=str(node.outcome),
-                       summary=self.render(node.summary, state) or "",
-                       reply=self.render(node.reply, state), follow_up=node.follow_up)
+            return End(
+                node=node,
+                outcome=str(node.outcome),
+                summary=self.render(node.summary, state) or "",
+                reply=self.render(node.reply, state),
+                follow_up=node.follow_up,
+            )
         assert isinstance(node, m.Escalate)
         reason = self.render(node.reason, state)
-        return End(node=node, outcome=m.Outcome.ESCALATED, tier=node.tier, reason=reason,
-                   summary=f"Escalated to {node.tier}" + (f": {reason}" if reason else ""),
-                   reply=self.render(node.reply, state))
+        return End(
+            node=node,
+            outcome=m.Outcome.ESCALATED,
+            tier=node.tier,
+            reason=reason,
+            summary=f"Escalated to {node.tier}" + (f": {reason}" if reason else ""),
+            reply=self.render(node.reply, state),
+        )
 
     def _step(self, state: State, node: m.Node) -> Step:
         key, item, kind = node.id, None, "info"
@@ -258,10 +288,17 @@ class Engine:
             steps = node.steps
             key = f"{node.id}#{state.attempt}"
         return Step(
-            node=node, key=key, kind=kind, question=self.render(question, state) or "",
-            number=len(state.answers) + 1, item=self.render(item, state), attempt=state.attempt,
-            choices=choices, steps=tuple(self.render(s, state) or "" for s in steps),
-            say=self.render(node.say, state), body=self.render(node.body, state),
+            node=node,
+            key=key,
+            kind=kind,
+            question=self.render(question, state) or "",
+            number=len(state.answers) + 1,
+            item=self.render(item, state),
+            attempt=state.attempt,
+            choices=choices,
+            steps=tuple(self.render(s, state) or "" for s in steps),
+            say=self.render(node.say, state),
+            body=self.render(node.body, state),
             help=self.render(node.help, state),
         )
 
@@ -290,7 +327,9 @@ class Engine:
                 return target
         return self._next(node.next, state, node)
 
-    def _after_verify(self, state: State, node: m.Try | m.Fix, step: Step, fixed: bool) -> str | None:
+    def _after_verify(
+        self, state: State, node: m.Try | m.Fix, step: Step, fixed: bool
+    ) -> str | None:
         tried = step.item or ""
         state.fixes.append(FixTried(node.id, tried, fixed))
         if fixed:
@@ -308,6 +347,8 @@ class Engine:
     def _exhausted(self, node: m.Try | m.Fix) -> str:
         target = node.on_not_fixed or self.tree.escalation
         if target is None:
-            raise WalkError(f"{node.path}:{node.line}: '{node.id}' has no 'on_not_fixed' and the "
-                            "tree no default escalation")
+            raise WalkError(
+                f"{node.path}:{node.line}: '{node.id}' has no 'on_not_fixed' and the "
+                "tree no default escalation"
+            )
         return target

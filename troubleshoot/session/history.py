@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from troubleshoot.errors import AnswersError
-
 from troubleshoot.session.engine import Answer, State
 
 UNITS = {"h": 0, "d": 1, "w": 7}
@@ -17,8 +16,9 @@ def effective_answers(events: list[dict[str, Any]]) -> list[Answer]:
     answers: list[Answer] = []
     for event in events:
         if event["kind"] == "answer":
-            answers.append(Answer(event["step"], event["node"], event["value"],
-                                  event.get("answer") or ""))
+            answers.append(
+                Answer(event["step"], event["node"], event["value"], event.get("answer") or "")
+            )
         elif event["kind"] == "back" and answers:
             answers.pop()
     return answers
@@ -35,8 +35,10 @@ def _answer_lines(events: list[dict[str, Any]]) -> list[str]:
             lines.append(f"  note by {event.get('agent') or 'agent'}: {event['text']}")
         elif event["kind"] == "escalate":
             tier = (event.get("value") or {}).get("tier") or "next tier"
-            lines.append(f"  escalated to {tier} by {event.get('agent') or 'agent'}: "
-                         f"{event.get('text') or ''}")
+            lines.append(
+                f"  escalated to {tier} by {event.get('agent') or 'agent'}: "
+                f"{event.get('text') or ''}"
+            )
         elif event["kind"] == "wrapup" and event.get("text"):
             lines.append(f"  case note: {event['text']}")
     return lines
@@ -44,31 +46,44 @@ def _answer_lines(events: list[dict[str, Any]]) -> list[str]:
 
 def history_lines(session: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
     """What happened so far, for the agent who resumes the session."""
-    lines = [f"Case {session['id']} on '{session['tree_title']}' ({session['tree_id']}), "
-             f"status {session['status']}"]
+    lines = [
+        f"Case {session['id']} on '{session['tree_title']}' ({session['tree_id']}), "
+        f"status {session['status']}"
+    ]
     if session.get("ticket"):
         lines.append(f"Ticket: {session['ticket']}")
     if session.get("customer"):
-        lines.append(f"Customer's words: \"{session['customer']}\"")
+        lines.append(f'Customer\'s words: "{session["customer"]}"')
     return lines + _answer_lines(events)
 
 
-def handoff(session: dict[str, Any], events: list[dict[str, Any]], state: State,
-            tier: str | None, reason: str | None) -> str:
+def handoff(
+    session: dict[str, Any],
+    events: list[dict[str, Any]],
+    state: State,
+    tier: str | None,
+    reason: str | None,
+) -> str:
     """Everything the next tier needs so the customer never repeats themselves."""
     lines = [f"Escalated to: {tier or 'next tier'}"]
     if reason:
         lines.append(f"Reason: {reason}")
-    for label, key in (("Ticket", "ticket"), ("Customer's words", "customer"),
-                       ("Tone", "tone"), ("Wants", "desired_outcome"), ("Agent", "agent")):
+    for label, key in (
+        ("Ticket", "ticket"),
+        ("Customer's words", "customer"),
+        ("Tone", "tone"),
+        ("Wants", "desired_outcome"),
+        ("Agent", "agent"),
+    ):
         if session.get(key):
             lines.append(f"{label}: {session[key]}")
     lines.append("Checked so far:")
     lines += _answer_lines(events) or ["  (nothing yet)"]
     if state.fixes:
         lines.append("Fixes tried:")
-        lines += [f"  {fix.fix}: {'fixed it' if fix.fixed else 'did not fix it'}"
-                  for fix in state.fixes]
+        lines += [
+            f"  {fix.fix}: {'fixed it' if fix.fixed else 'did not fix it'}" for fix in state.fixes
+        ]
     return "\n".join(lines)
 
 
@@ -91,4 +106,5 @@ def check_date(text: str) -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise AnswersError(
-            f"follow-up '{text}' is not a date: use YYYY-MM-DD, or 2d / 1w") from None
+            f"follow-up '{text}' is not a date: use YYYY-MM-DD, or 2d / 1w"
+        ) from None

@@ -34,8 +34,10 @@ def has_terminal() -> bool:
 
 def terminal_prompter(console: Console) -> TerminalPrompter:
     if not has_terminal():
-        raise NoTerminal("there is no terminal to ask questions on: run this in a terminal, "
-                         "or give the answers in a file with --answers FILE (see the README)")
+        raise NoTerminal(
+            "there is no terminal to ask questions on: run this in a terminal, "
+            "or give the answers in a file with --answers FILE (see the README)"
+        )
     return TerminalPrompter(console)
 
 
@@ -49,19 +51,27 @@ def _scripted(console: Console, answers: Path, tree: Tree) -> Prompter:
     return ScriptedPrompter(console, script, intake, wrapup)
 
 
-def run_session(name: str | None, folders: list[Path], store: Store, console: Console,
-                answers: Path | None, intake: dict[str, str],
-                agent: str | None) -> tuple[str, End]:
+def run_session(
+    name: str | None,
+    folders: list[Path],
+    store: Store,
+    console: Console,
+    answers: Path | None,
+    intake: dict[str, str],
+    agent: str | None,
+) -> tuple[str, End]:
     """A new session on the tree `name` (asked for when None)."""
     if name is None:
         if answers is not None:
-            raise TroubleshootError("name the tree to run with --answers "
-                                    "('troubleshoot trees' lists them)")
+            raise TroubleshootError(
+                "name the tree to run with --answers ('troubleshoot trees' lists them)"
+            )
         rows = [s for s in catalog.summaries(folders) if not s.problems]
         if not rows:
             raise TroubleshootError("no trees found: add a folder with --trees DIR")
-        name = terminal_prompter(console).pick("Which problem is it?",
-                                               [(r.id, f"{r.title}  ({r.id})") for r in rows])
+        name = terminal_prompter(console).pick(
+            "Which problem is it?", [(r.id, f"{r.title}  ({r.id})") for r in rows]
+        )
     tree = catalog.load(name, folders)
     prompter = _scripted(console, answers, tree) if answers else terminal_prompter(console)
     runner = Runner(tree, store, prompter, agent or default_agent())
@@ -69,8 +79,9 @@ def run_session(name: str | None, folders: list[Path], store: Store, console: Co
     return runner.session_id, end
 
 
-def resume_session(session_id: str | None, folders: list[Path], store: Store, console: Console,
-                   agent: str | None) -> tuple[str, End]:
+def resume_session(
+    session_id: str | None, folders: list[Path], store: Store, console: Console, agent: str | None
+) -> tuple[str, End]:
     """Continue a paused or escalated session (asked for when `session_id` is None)."""
     prompter = terminal_prompter(console)
     if session_id is None:
@@ -80,8 +91,9 @@ def resume_session(session_id: str | None, folders: list[Path], store: Store, co
         session_id = prompter.pick("Which session?", [(r["id"], _label(r)) for r in rows])
     session = store.session(session_id)
     if session["status"] not in ("active", "paused", "escalated"):
-        raise TroubleshootError(f"session {session['id']} is {session['status']}: there is "
-                                "nothing left to resume")
+        raise TroubleshootError(
+            f"session {session['id']} is {session['status']}: there is nothing left to resume"
+        )
     tree = tree_for_session(store, session, folders)
     runner = Runner(tree, store, prompter, agent or default_agent())
     return session["id"], runner.resume(session["id"])
@@ -105,8 +117,10 @@ def tree_for_session(store: Store, session: dict[str, Any], folders: list[Path])
         pass
     sources = store.tree_sources(session)
     if not sources:
-        raise TroubleshootError(f"the tree '{session['tree_id']}' of session {session['id']} "
-                                "is neither on the tree path nor in the case log")
+        raise TroubleshootError(
+            f"the tree '{session['tree_id']}' of session {session['id']} "
+            "is neither on the tree path nor in the case log"
+        )
     folder = Path(tempfile.mkdtemp(prefix="troubleshoot-tree-"))
     for rel, text in sources:
         target = folder / Path(rel).name if Path(rel).is_absolute() else folder / rel

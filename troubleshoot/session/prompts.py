@@ -25,8 +25,12 @@ TONE_TIPS = {
     "confused": "Go slowly, one step at a time, and check understanding after each step.",
 }
 BACK, NOTE, PAUSE, ESCALATE = ":back", ":note", ":pause", ":escalate"
-ACTION_LABELS = {BACK: "<- Go back", NOTE: "+ Add a note", PAUSE: "|| Pause the session",
-                 ESCALATE: "^ Escalate now"}
+ACTION_LABELS = {
+    BACK: "<- Go back",
+    NOTE: "+ Add a note",
+    PAUSE: "|| Pause the session",
+    ESCALATE: "^ Escalate now",
+}
 
 
 @dataclass(frozen=True)
@@ -142,8 +146,9 @@ class TerminalPrompter:
         node = step.node
         items = getattr(node, "items", None)
         if items:
-            label = f"Try {items.index(step.item) + 1 if step.item in items else '?'} of " \
-                    f"{len(items)}: "
+            label = (
+                f"Try {items.index(step.item) + 1 if step.item in items else '?'} of {len(items)}: "
+            )
         else:
             label = "Fix" + (f" (attempt {step.attempt})" if step.attempt > 1 else "") + ": "
         self.console.print(Text.assemble((label, "bold yellow"), (step.item or "", "bold")))
@@ -159,8 +164,10 @@ class TerminalPrompter:
         if step.kind in ("text", "number"):
             hint = "type :back, :note, :pause or :escalate for the session menu"
             answer = questionary.text(
-                step.question, instruction=f"({hint})",
-                validate=_number_check if step.kind == "number" else None).unsafe_ask()
+                step.question,
+                instruction=f"({hint})",
+                validate=_number_check if step.kind == "number" else None,
+            ).unsafe_ask()
             return self._action(answer.strip()) if answer.strip() in actions else Give(answer)
         if step.kind == "multiselect":
             choices = [questionary.Choice(c.label, c.value) for c in step.choices]
@@ -177,8 +184,10 @@ class TerminalPrompter:
             options = [questionary.Choice(c.label, c.value) for c in step.choices]
         elif step.kind == "confirm":
             fixed = step.item is not None
-            options = [questionary.Choice("Yes, that fixed it" if fixed else "Yes", "yes"),
-                       questionary.Choice("No, still not working" if fixed else "No", "no")]
+            options = [
+                questionary.Choice("Yes, that fixed it" if fixed else "Yes", "yes"),
+                questionary.Choice("No, still not working" if fixed else "No", "no"),
+            ]
         else:
             options = [questionary.Choice("Continue", "continue")]
         options += [questionary.Separator()]
@@ -215,18 +224,24 @@ class TerminalPrompter:
         while not result.get("customer"):
             words = questionary.text(
                 "In the customer's own words, what is the problem?",
-                validate=lambda t: bool(t.strip()) or "Type what the customer said").unsafe_ask()
-            self._panel(f"So, if I understand correctly: \"{words.strip()}\" - is that right?",
-                        "Say to the customer", "green")
+                validate=lambda t: bool(t.strip()) or "Type what the customer said",
+            ).unsafe_ask()
+            self._panel(
+                f'So, if I understand correctly: "{words.strip()}" - is that right?',
+                "Say to the customer",
+                "green",
+            )
             if questionary.confirm("Did the customer confirm?", default=True).unsafe_ask():
                 result["customer"] = words.strip()
         if "tone" not in given:
-            tone = questionary.select("The customer's tone:", choices=[*TONES, "skip"],
-                                      default="calm").unsafe_ask()
+            tone = questionary.select(
+                "The customer's tone:", choices=[*TONES, "skip"], default="calm"
+            ).unsafe_ask()
             result["tone"] = "" if tone == "skip" else tone
         if "desired_outcome" not in given:
             result["desired_outcome"] = questionary.text(
-                "What outcome does the customer want? (optional)").unsafe_ask()
+                "What outcome does the customer want? (optional)"
+            ).unsafe_ask()
         tip = TONE_TIPS.get(result.get("tone") or "")
         if tip:
             self._panel(tip, "Before you start", "yellow")
@@ -238,11 +253,21 @@ class TerminalPrompter:
         if not cases:
             self._print("No similar past cases in the log.")
             return
-        table = Table("case", "tree", "outcome", "customer's words", "summary",
-                      title="Has this happened before? Similar past cases")
+        table = Table(
+            "case",
+            "tree",
+            "outcome",
+            "customer's words",
+            "summary",
+            title="Has this happened before? Similar past cases",
+        )
         for case in cases:
-            table.add_row(*(str(case.get(k) or "") for k in
-                            ("id", "tree_id", "outcome", "customer", "summary")))
+            table.add_row(
+                *(
+                    str(case.get(k) or "")
+                    for k in ("id", "tree_id", "outcome", "customer", "summary")
+                )
+            )
         self.console.print(table)
 
     def show_history(self, lines: list[str]) -> None:
@@ -260,13 +285,19 @@ class TerminalPrompter:
         import questionary
 
         note = questionary.text("Case note (optional):").unsafe_ask()
-        follow_up = questionary.text("Follow-up date (YYYY-MM-DD or 2d/1w, empty for none):",
-                                     default=suggested_follow_up or "",
-                                     validate=_date_check).unsafe_ask()
-        score = questionary.select("Customer satisfaction (1-5):",
-                                   choices=["skip", "5", "4", "3", "2", "1"]).unsafe_ask()
-        return {"note": note, "follow_up": follow_up,
-                "satisfaction": None if score == "skip" else int(score)}
+        follow_up = questionary.text(
+            "Follow-up date (YYYY-MM-DD or 2d/1w, empty for none):",
+            default=suggested_follow_up or "",
+            validate=_date_check,
+        ).unsafe_ask()
+        score = questionary.select(
+            "Customer satisfaction (1-5):", choices=["skip", "5", "4", "3", "2", "1"]
+        ).unsafe_ask()
+        return {
+            "note": note,
+            "follow_up": follow_up,
+            "satisfaction": None if score == "skip" else int(score),
+        }
 
     def pick(self, question: str, options: list[tuple[str, str]]) -> str:
         import questionary

@@ -34,8 +34,9 @@ class Recorder(Protocol):
     def update_session(self, session_id: str, **fields: Any) -> None: ...
     def session(self, session_id: str) -> dict[str, Any]: ...
     def events(self, session_id: str) -> list[dict[str, Any]]: ...
-    def similar(self, text: str, exclude: str | None = None,
-                limit: int = 5) -> list[dict[str, Any]]: ...
+    def similar(
+        self, text: str, exclude: str | None = None, limit: int = 5
+    ) -> list[dict[str, Any]]: ...
 
 
 class InputEnded(TroubleshootError):
@@ -59,8 +60,9 @@ class Runner:
         intake = self.prompter.intake(given)
         fields = {k: intake.get(k) or None for k in INTAKE_FIELDS}
         self.session_id = self.log.create_session(self.tree, {**fields, "agent": self.agent})
-        self.log.add_event(self.session_id, "start", agent=self.agent, text=fields["customer"],
-                           value=fields)
+        self.log.add_event(
+            self.session_id, "start", agent=self.agent, text=fields["customer"], value=fields
+        )
         words = " ".join(v for v in (fields["customer"], fields["ticket"]) if v)
         self.prompter.show_similar(self.log.similar(words, exclude=self.session_id))
         engine = self._engine(fields)
@@ -96,20 +98,25 @@ class Runner:
             raise Paused(self.session_id, interrupted=True) from None
         except EOFError:
             self._pause(state, "input ended")
-            raise InputEnded(f"the input ended mid-session; session {self.session_id} is paused: "
-                             f"resume it in a terminal with 'troubleshoot resume "
-                             f"{self.session_id}'") from None
+            raise InputEnded(
+                f"the input ended mid-session; session {self.session_id} is paused: "
+                f"resume it in a terminal with 'troubleshoot resume "
+                f"{self.session_id}'"
+            ) from None
         except (WalkError, AnswersError) as exc:
             self._pause(state, str(exc))
-            raise type(exc)(f"{exc}\n(session {self.session_id} is paused: fix that and run "
-                            f"'troubleshoot resume {self.session_id}' in a terminal)") from None
+            raise type(exc)(
+                f"{exc}\n(session {self.session_id} is paused: fix that and run "
+                f"'troubleshoot resume {self.session_id}' in a terminal)"
+            ) from None
         return self._finish(engine, state)
 
     def _turn(self, engine: Engine, state: State) -> State:
         step = state.step
         assert step is not None
-        self.log.update_session(self.session_id, current_node=step.node.id,
-                                variables=state.variables)
+        self.log.update_session(
+            self.session_id, current_node=step.node.id, variables=state.variables
+        )
         frame = Frame(self.tree.title, self.tree.phases, bool(state.answers))
         started = time.monotonic()
         action = self.prompter.ask(step, frame)
@@ -120,17 +127,30 @@ class Runner:
                 self.prompter.show_problem(f"'{step.node.id}': {exc}")
                 return state
             given = new.answers[-1]
-            self.log.add_event(self.session_id, "answer", agent=self.agent, node=step.node.id,
-                               step=step.key, phase=step.phase, prompt=step.question,
-                               answer=given.shown, value=given.value,
-                               ms=int((time.monotonic() - started) * 1000))
+            self.log.add_event(
+                self.session_id,
+                "answer",
+                agent=self.agent,
+                node=step.node.id,
+                step=step.key,
+                phase=step.phase,
+                prompt=step.question,
+                answer=given.shown,
+                value=given.value,
+                ms=int((time.monotonic() - started) * 1000),
+            )
             return new
         if isinstance(action, Back):
             return self._back(engine, state)
         if isinstance(action, Note):
             if action.text.strip():
-                self.log.add_event(self.session_id, "note", agent=self.agent,
-                                   node=step.node.id, text=action.text.strip())
+                self.log.add_event(
+                    self.session_id,
+                    "note",
+                    agent=self.agent,
+                    node=step.node.id,
+                    text=action.text.strip(),
+                )
             return state
         if isinstance(action, Pause):
             self._pause(state, "paused by the agent")
@@ -144,8 +164,14 @@ class Runner:
             return state
         undone = state.answers[-1]
         new = engine.back(state)
-        self.log.add_event(self.session_id, "back", agent=self.agent, node=undone.node,
-                           step=undone.key, text=f"superseded: {undone.shown}")
+        self.log.add_event(
+            self.session_id,
+            "back",
+            agent=self.agent,
+            node=undone.node,
+            step=undone.key,
+            text=f"superseded: {undone.shown}",
+        )
         return new
 
     def _pause(self, state: State, why: str) -> None:
@@ -157,15 +183,22 @@ class Runner:
         """An escalated walk that ended: the next tier goes back a step or closes the case."""
         choice = self.prompter.pick(
             "This case was escalated at the end of the tree. What now?",
-            [("back", "Go back to the last step and continue from there"),
-             ("close", "Close the case with an outcome")])
+            [
+                ("back", "Go back to the last step and continue from there"),
+                ("close", "Close the case with an outcome"),
+            ],
+        )
         if choice == "back":
             return self._back(engine, state)
-        outcome = self.prompter.pick("Outcome:", [(str(o), str(o)) for o in Outcome
-                                                  if o is not Outcome.ESCALATED])
+        outcome = self.prompter.pick(
+            "Outcome:", [(str(o), str(o)) for o in Outcome if o is not Outcome.ESCALATED]
+        )
         closed = State(**{**state.__dict__})
-        closed.end = End(node=None, outcome=outcome, summary=f"Closed by {self.agent} after "
-                         f"escalation ({outcome})")
+        closed.end = End(
+            node=None,
+            outcome=outcome,
+            summary=f"Closed by {self.agent} after escalation ({outcome})",
+        )
         return closed
 
     # -- the end -------------------------------------------------------------------------------
@@ -178,19 +211,45 @@ class Runner:
         if end.escalated:
             session = self.log.session(self.session_id)
             text = handoff(session, self.log.events(self.session_id), state, end.tier, end.reason)
-            self.log.add_event(self.session_id, "escalate", agent=self.agent, node=node,
-                               text=end.reason, value={"tier": end.tier})
-            self.log.update_session(self.session_id, status="escalated", outcome=end.outcome,
-                                    summary=end.summary, reply=end.reply, current_node=node,
-                                    escalated_to=end.tier, escalation_reason=end.reason,
-                                    variables=state.variables)
+            self.log.add_event(
+                self.session_id,
+                "escalate",
+                agent=self.agent,
+                node=node,
+                text=end.reason,
+                value={"tier": end.tier},
+            )
+            self.log.update_session(
+                self.session_id,
+                status="escalated",
+                outcome=end.outcome,
+                summary=end.summary,
+                reply=end.reply,
+                current_node=node,
+                escalated_to=end.tier,
+                escalation_reason=end.reason,
+                variables=state.variables,
+            )
         else:
-            self.log.add_event(self.session_id, "resolve", agent=self.agent, node=node,
-                               text=end.summary, value={"outcome": end.outcome})
-            self.log.update_session(self.session_id, status="resolved", outcome=end.outcome,
-                                    summary=end.summary, reply=end.reply, current_node=node,
-                                    fixed_by=state.variables.get("last_fix") or None,
-                                    variables=state.variables, ended=_now())
+            self.log.add_event(
+                self.session_id,
+                "resolve",
+                agent=self.agent,
+                node=node,
+                text=end.summary,
+                value={"outcome": end.outcome},
+            )
+            self.log.update_session(
+                self.session_id,
+                status="resolved",
+                outcome=end.outcome,
+                summary=end.summary,
+                reply=end.reply,
+                current_node=node,
+                fixed_by=state.variables.get("last_fix") or None,
+                variables=state.variables,
+                ended=_now(),
+            )
         self.prompter.show_end(end, state, text)
         self._wrapup(end)
         return end
@@ -203,10 +262,16 @@ class Runner:
         follow_up = check_date(str(wrap.get("follow_up") or "")) or None
         satisfaction = _check_score(wrap.get("satisfaction"))
         note = str(wrap.get("note") or "").strip() or None
-        self.log.add_event(self.session_id, "wrapup", agent=self.agent, text=note,
-                           value={"follow_up": follow_up, "satisfaction": satisfaction})
-        self.log.update_session(self.session_id, note=note, follow_up=follow_up,
-                                satisfaction=satisfaction)
+        self.log.add_event(
+            self.session_id,
+            "wrapup",
+            agent=self.agent,
+            text=note,
+            value={"follow_up": follow_up, "satisfaction": satisfaction},
+        )
+        self.log.update_session(
+            self.session_id, note=note, follow_up=follow_up, satisfaction=satisfaction
+        )
 
 
 def _now() -> str:

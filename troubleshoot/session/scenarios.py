@@ -77,8 +77,9 @@ def _run_one(path: Path, tree: Tree, index: int, item: Any) -> Result:
         return result
     unknown = [k for k in expect if k not in EXPECT_KEYS]
     if unknown:
-        result.failures.append(f"line {line}: unknown expectation '{unknown[0]}' "
-                               f"(use {', '.join(EXPECT_KEYS)})")
+        result.failures.append(
+            f"line {line}: unknown expectation '{unknown[0]}' (use {', '.join(EXPECT_KEYS)})"
+        )
         return result
     script = ScriptedAnswers(dict(answers), f"{path.name}, scenario '{result.name}'")
     try:
@@ -98,8 +99,9 @@ def walk(engine: Engine, script: ScriptedAnswers) -> State:
         if state.step is None:
             return state
         state = engine.answer(state, script.take(state.step))
-    raise AnswersError(f"{script.source}: still asking after {MAX_STEPS} answers: the answers "
-                       "go round a loop")
+    raise AnswersError(
+        f"{script.source}: still asking after {MAX_STEPS} answers: the answers go round a loop"
+    )
 
 
 def _compare(expect: dict[str, Any], state: State) -> list[str]:
@@ -112,25 +114,39 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
     if "end" in expect and expect["end"] != end_node:
         failures.append(f"end: expected {expect['end']}, got {end_node}")
     if "fixed_by" in expect and expect["fixed_by"] != state.variables.get("last_fix"):
-        failures.append(f"fixed_by: expected {expect['fixed_by']!r}, got "
-                        f"{state.variables.get('last_fix')!r}")
+        failures.append(
+            f"fixed_by: expected {expect['fixed_by']!r}, got {state.variables.get('last_fix')!r}"
+        )
     if "path" in expect and [str(p) for p in expect["path"] or []] != state.path:
-        diff = difflib.unified_diff([str(p) for p in expect["path"] or []], state.path,
-                                    "expected path", "actual path", lineterm="", n=2)
+        diff = difflib.unified_diff(
+            [str(p) for p in expect["path"] or []],
+            state.path,
+            "expected path",
+            "actual path",
+            lineterm="",
+            n=2,
+        )
         failures.append("path differs:\n" + "\n".join(diff))
     for name, value in (expect.get("variables") or {}).items():
         if state.variables.get(name) != value:
-            failures.append(f"variable {name}: expected {value!r}, got "
-                            f"{state.variables.get(name)!r}")
+            failures.append(
+                f"variable {name}: expected {value!r}, got {state.variables.get(name)!r}"
+            )
     return failures
 
 
 def _coverage(path: Path, tree: Tree, scenarios: list[Any]) -> Result:
     """A failed result naming the tree's outcomes that no scenario expects."""
-    expected = {str(s.get("expect", {}).get("outcome")) for s in scenarios
-                if isinstance(s, dict) and isinstance(s.get("expect"), dict)}
+    expected = {
+        str(s.get("expect", {}).get("outcome"))
+        for s in scenarios
+        if isinstance(s, dict) and isinstance(s.get("expect"), dict)
+    }
     missing = [o for o in tree.outcomes() if o not in expected]
     if not missing:
         return Result(path, "")
-    return Result(path, "every outcome is covered",
-                  [f"no scenario expects the outcome(s): {', '.join(missing)}"])
+    return Result(
+        path,
+        "every outcome is covered",
+        [f"no scenario expects the outcome(s): {', '.join(missing)}"],
+    )

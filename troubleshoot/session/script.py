@@ -27,8 +27,10 @@ class ScriptedAnswers:
     def check_against(self, tree: Tree) -> None:
         for key in self.answers:
             if key not in tree.nodes:
-                raise AnswersError(f"{self.source}: '{key}' is not a node of the tree "
-                                   f"'{tree.id}'{did_you_mean(str(key), tree.nodes)}")
+                raise AnswersError(
+                    f"{self.source}: '{key}' is not a node of the tree "
+                    f"'{tree.id}'{did_you_mean(str(key), tree.nodes)}"
+                )
 
     def has(self, step: Step) -> bool:
         return step.node.id in self.answers
@@ -39,17 +41,22 @@ class ScriptedAnswers:
         if node_id not in self.answers:
             if step.kind == "info":
                 return None
-            raise AnswersError(f"{self.source}: no answer for '{node_id}' ({step.question!r}); "
-                               f"add '{node_id}: <answer>' under 'answers'")
+            raise AnswersError(
+                f"{self.source}: no answer for '{node_id}' ({step.question!r}); "
+                f"add '{node_id}: <answer>' under 'answers'"
+            )
         given = self.answers[node_id]
         per_visit = isinstance(given, list) and (
-            step.kind != "multiselect" or any(isinstance(g, list) for g in given))
+            step.kind != "multiselect" or any(isinstance(g, list) for g in given)
+        )
         if not per_visit:
             return given
         index = self.used.get(node_id, 0)
         if index >= len(given):
-            raise AnswersError(f"{self.source}: '{node_id}' is asked {index + 1} times, but "
-                               f"only {len(given)} answer(s) are given for it")
+            raise AnswersError(
+                f"{self.source}: '{node_id}' is asked {index + 1} times, but "
+                f"only {len(given)} answer(s) are given for it"
+            )
         self.used[node_id] = index + 1
         return given[index]
 
@@ -86,9 +93,13 @@ def read_answers_file(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[
     unknown = [k for k in data if k not in ("answers", "intake", "wrapup", "tree")]
     if unknown:
         line, col = data.key_mark(unknown[0])
-        raise AnswersError(f"{path}:{line}:{col}: unknown section '{unknown[0]}' (use answers, "
-                           "intake, wrapup)")
+        raise AnswersError(
+            f"{path}:{line}:{col}: unknown section '{unknown[0]}' (use answers, intake, wrapup)"
+        )
     if "answers" not in data:
         raise AnswersError(f"{path}: no 'answers:' mapping of node ids to answers")
-    return section(data, "answers", path), section(data, "intake", path), \
-        section(data, "wrapup", path)
+    return (
+        section(data, "answers", path),
+        section(data, "intake", path),
+        section(data, "wrapup", path),
+    )

@@ -19,8 +19,13 @@ if TYPE_CHECKING:
 class ScriptedPrompter:
     """Answers every prompt from a `ScriptedAnswers`; a wrong answer stops the run."""
 
-    def __init__(self, console: Console, script: ScriptedAnswers,
-                 intake: dict[str, Any] | None = None, wrapup: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        console: Console,
+        script: ScriptedAnswers,
+        intake: dict[str, Any] | None = None,
+        wrapup: dict[str, Any] | None = None,
+    ) -> None:
         self.console = console
         self.script = script
         self.given_intake = {k: "" if v is None else str(v) for k, v in (intake or {}).items()}
@@ -33,16 +38,20 @@ class ScriptedPrompter:
         result = {**self.given_intake, **{k: v for k, v in given.items() if v}}
         unknown = set(result) - {"ticket", "customer", "tone", "desired_outcome", "agent"}
         if unknown:
-            raise AnswersError(f"{self.script.source}: unknown intake field '{sorted(unknown)[0]}' "
-                               "(use ticket, customer, tone, desired_outcome)")
+            raise AnswersError(
+                f"{self.script.source}: unknown intake field '{sorted(unknown)[0]}' "
+                "(use ticket, customer, tone, desired_outcome)"
+            )
         if result.get("customer"):
-            self._line(f"Customer: \"{result['customer']}\"")
+            self._line(f'Customer: "{result["customer"]}"')
         return result
 
     def show_similar(self, cases: list[dict[str, Any]]) -> None:
         for case in cases:
-            self._line(f"Similar past case {case['id']} ({case['tree_id']}, "
-                       f"{case.get('outcome') or case.get('status')}): {case.get('customer') or ''}")
+            self._line(
+                f"Similar past case {case['id']} ({case['tree_id']}, "
+                f"{case.get('outcome') or case.get('status')}): {case.get('customer') or ''}"
+            )
 
     def show_history(self, lines: list[str]) -> None:
         for line in lines:
@@ -68,12 +77,15 @@ class ScriptedPrompter:
     def wrapup(self, end: End, suggested_follow_up: str | None) -> dict[str, Any]:
         unknown = set(self.given_wrapup) - {"note", "follow_up", "satisfaction"}
         if unknown:
-            raise AnswersError(f"{self.script.source}: unknown wrapup field '{sorted(unknown)[0]}' "
-                               "(use note, follow_up, satisfaction)")
+            raise AnswersError(
+                f"{self.script.source}: unknown wrapup field '{sorted(unknown)[0]}' "
+                "(use note, follow_up, satisfaction)"
+            )
         result = {"note": "", "follow_up": suggested_follow_up or "", "satisfaction": None}
         result.update({k: v for k, v in self.given_wrapup.items() if v is not None})
         return result
 
     def pick(self, question: str, options: list[tuple[str, str]]) -> str:
-        raise AnswersError(f"{question}: name it on the command line (there is no terminal to "
-                           "pick from a list)")
+        raise AnswersError(
+            f"{question}: name it on the command line (there is no terminal to pick from a list)"
+        )

@@ -14,8 +14,21 @@ from troubleshoot.tree import model as m
 from troubleshoot.tree.fields import KEBAB, SNAKE, Fields, Reporter, did_you_mean, type_name
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
 
-TOP_KEYS = ("format", "id", "title", "revision", "description", "tags", "phases", "imports",
-            "vars", "escalation", "start", "nodes", "library")
+TOP_KEYS = (
+    "format",
+    "id",
+    "title",
+    "revision",
+    "description",
+    "tags",
+    "phases",
+    "imports",
+    "vars",
+    "escalation",
+    "start",
+    "nodes",
+    "library",
+)
 KINDS = ("ask", "info", "route", "try", "fix", "call", "goto", "return", "escalate", "resolve")
 COMMON = ("phase", "say", "body", "help", "links", "when", "next")
 KIND_KEYS: dict[str, tuple[str, ...]] = {
@@ -81,9 +94,12 @@ class FileBuilder:
         top.check_keys(TOP_KEYS)
         header["format"] = top.integer("format", m.FORMAT_VERSION, minimum=1)
         if header["format"] > m.FORMAT_VERSION:
-            self.report.error(top.mark("format"), f"this tree uses format {header['format']}, "
-                              f"but this troubleshoot reads format {m.FORMAT_VERSION} only: "
-                              "upgrade troubleshoot (pip install -U troubleshoot)")
+            self.report.error(
+                top.mark("format"),
+                f"this tree uses format {header['format']}, "
+                f"but this troubleshoot reads format {m.FORMAT_VERSION} only: "
+                "upgrade troubleshoot (pip install -U troubleshoot)",
+            )
             return self.parts
         header["library"] = top.boolean("library")
         header["id"] = self._tree_id()
@@ -102,8 +118,10 @@ class FileBuilder:
     def _tree_id(self) -> str:
         tree_id = self.top.text("id", required=True) or ""
         if tree_id and not KEBAB.match(tree_id):
-            self.report.error(self.top.mark("id"), f"tree id '{tree_id}' must be kebab-case "
-                              "(lowercase words joined by '-')")
+            self.report.error(
+                self.top.mark("id"),
+                f"tree id '{tree_id}' must be kebab-case (lowercase words joined by '-')",
+            )
         return tree_id
 
     def _vars(self) -> dict[str, m.VarSpec]:
@@ -112,8 +130,10 @@ class FileBuilder:
         for name, spec in (data or {}).items():
             mark = data.key_mark(name) if data is not None else (1, 1)
             if not isinstance(name, str) or not SNAKE.match(name):
-                self.report.error(mark, f"variable name {name!r} must be snake_case "
-                                  "(lowercase words joined by '_')")
+                self.report.error(
+                    mark,
+                    f"variable name {name!r} must be snake_case (lowercase words joined by '_')",
+                )
                 continue
             var_type, default = "str", None
             if isinstance(spec, LocatedDict):
@@ -121,9 +141,12 @@ class FileBuilder:
                 fields.check_keys(("type", "default", "description"))
                 var_type = fields.text("type") or "str"
                 if var_type not in VAR_TYPES:
-                    self.report.error(fields.mark("type"), f"variable '{name}' has unknown type "
-                                      f"'{var_type}' (use one of {', '.join(VAR_TYPES)})"
-                                      f"{did_you_mean(var_type, VAR_TYPES)}")
+                    self.report.error(
+                        fields.mark("type"),
+                        f"variable '{name}' has unknown type "
+                        f"'{var_type}' (use one of {', '.join(VAR_TYPES)})"
+                        f"{did_you_mean(var_type, VAR_TYPES)}",
+                    )
                 default = spec.get("default")
             elif spec is not None:
                 default = spec
@@ -153,8 +176,11 @@ class FileBuilder:
     def _start(self) -> str | None:
         start = self._target(self.top, "start")
         if start is None and not self.parts.header["library"] and not self.top.has("start"):
-            self.report.error(self.top.data.mark, "the tree needs 'start': the id of its first "
-                              "node (or 'library: true' if it is only imported)")
+            self.report.error(
+                self.top.data.mark,
+                "the tree needs 'start': the id of its first "
+                "node (or 'library: true' if it is only imported)",
+            )
         return start
 
     def _nodes(self) -> None:
@@ -166,12 +192,18 @@ class FileBuilder:
         for node_id, spec in data.items():
             mark = data.key_mark(node_id)
             if not isinstance(node_id, str) or not KEBAB.match(node_id):
-                self.report.error(mark, f"node id {node_id!r} must be kebab-case (lowercase "
-                                  "words joined by '-', e.g. check-cable)")
+                self.report.error(
+                    mark,
+                    f"node id {node_id!r} must be kebab-case (lowercase "
+                    "words joined by '-', e.g. check-cable)",
+                )
                 continue
             if not isinstance(spec, LocatedDict):
-                self.report.error(data.value_mark(node_id), f"node '{node_id}' must be a mapping "
-                                  f"with one of {', '.join(KINDS)}, not {type_name(spec)}")
+                self.report.error(
+                    data.value_mark(node_id),
+                    f"node '{node_id}' must be a mapping "
+                    f"with one of {', '.join(KINDS)}, not {type_name(spec)}",
+                )
                 continue
             node = self._node(node_id, spec, mark)
             if node is not None:
@@ -187,25 +219,34 @@ class FileBuilder:
             return None
         kind = kinds[0]
         owners = {key: kind_ for kind_, keys in KIND_KEYS.items() for key in keys}
-        hint = {key: f"; '{key}' belongs to {owner} nodes" for key, owner in owners.items()
-                if key not in KIND_KEYS[kind]}
+        hint = {
+            key: f"; '{key}' belongs to {owner} nodes"
+            for key, owner in owners.items()
+            if key not in KIND_KEYS[kind]
+        }
         fields.check_keys((kind, *COMMON, *KIND_KEYS[kind]), hint)
         base = self._base(node_id, fields, mark)
         node: m.Node | None = getattr(self, f"_{kind}")(fields, base)
         if node is not None and node.when and not self._skip_target(node):
-            self.report.error(fields.key_mark("when"), f"node '{node_id}' has 'when' but no "
-                              "'next' to go to when it is skipped")
+            self.report.error(
+                fields.key_mark("when"),
+                f"node '{node_id}' has 'when' but no 'next' to go to when it is skipped",
+            )
         return node
 
     def _wrong_kind(self, node_id: str, spec: LocatedDict, kinds: list[str], mark: Mark) -> None:
         if kinds:
-            self.report.error(mark, f"node '{node_id}' has {' and '.join(kinds)}; a node is "
-                              "exactly one kind: split it into separate nodes")
+            self.report.error(
+                mark,
+                f"node '{node_id}' has {' and '.join(kinds)}; a node is "
+                "exactly one kind: split it into separate nodes",
+            )
             return
         guesses = [did_you_mean(k, KINDS) for k in spec if isinstance(k, str)]
         guess = next((g for g in guesses if g), "")
-        self.report.error(mark, f"node '{node_id}' has no kind: give it one of "
-                          f"{', '.join(KINDS)}{guess}")
+        self.report.error(
+            mark, f"node '{node_id}' has no kind: give it one of {', '.join(KINDS)}{guess}"
+        )
 
     @staticmethod
     def _skip_target(node: m.Node) -> bool:
@@ -217,8 +258,11 @@ class FileBuilder:
         phase = fields.text("phase")
         phases = self.parts.header["phases"]
         if phase is not None and phase not in phases:
-            self.report.error(fields.mark("phase"), f"unknown phase '{phase}' (the tree's phases: "
-                              f"{', '.join(phases)}){did_you_mean(phase, phases)}")
+            self.report.error(
+                fields.mark("phase"),
+                f"unknown phase '{phase}' (the tree's phases: "
+                f"{', '.join(phases)}){did_you_mean(phase, phases)}",
+            )
         if phase is not None:
             self.phase = phase
         elif self.phase is None and phases:
@@ -251,7 +295,9 @@ class FileBuilder:
             return ()
         links = []
         for index, item in enumerate(value):
-            mark = value.item_mark(index) if isinstance(value, LocatedList) else fields.mark("links")
+            mark = (
+                value.item_mark(index) if isinstance(value, LocatedList) else fields.mark("links")
+            )
             if isinstance(item, str):
                 links.append(m.Link(item, item))
             elif isinstance(item, LocatedDict):
@@ -293,8 +339,11 @@ class FileBuilder:
         if isinstance(value, str):
             return (m.Case(None, self._ref(value, fields.mark(key)), *fields.mark(key)),)
         if not isinstance(value, LocatedList):
-            self.report.error(fields.mark(key), f"'{key}' in {fields.where} must be a node id or "
-                              "a list of {when, then} cases ending with {else: ...}")
+            self.report.error(
+                fields.mark(key),
+                f"'{key}' in {fields.where} must be a node id or "
+                "a list of {when, then} cases ending with {else: ...}",
+            )
             return ()
         return self._cases(value, fields.where, key)
 
@@ -303,8 +352,11 @@ class FileBuilder:
         for index, item in enumerate(items):
             mark = items.item_mark(index)
             if not isinstance(item, LocatedDict):
-                self.report.error(mark, f"case {index + 1} of '{key}' in {where} must be "
-                                  "{when: ..., then: ...} or {else: ...}")
+                self.report.error(
+                    mark,
+                    f"case {index + 1} of '{key}' in {where} must be "
+                    "{when: ..., then: ...} or {else: ...}",
+                )
                 continue
             case = Fields(item, f"case {index + 1} of '{key}' in {where}", self.report)
             if "else" in item:
@@ -331,19 +383,31 @@ class FileBuilder:
         try:
             ask_type = m.AskType(type_text)
         except ValueError:
-            self.report.error(fields.mark("type"), f"unknown question type '{type_text}' (use "
-                              f"{', '.join(m.AskType)}){did_you_mean(type_text, list(m.AskType))}")
+            self.report.error(
+                fields.mark("type"),
+                f"unknown question type '{type_text}' (use "
+                f"{', '.join(m.AskType)}){did_you_mean(type_text, list(m.AskType))}",
+            )
             return None
         save_as = fields.text("save_as")
         if save_as is not None:
             if not SNAKE.match(save_as):
-                self.report.error(fields.mark("save_as"), f"'save_as: {save_as}' must be a "
-                                  "snake_case name (lowercase words joined by '_')")
+                self.report.error(
+                    fields.mark("save_as"),
+                    f"'save_as: {save_as}' must be a "
+                    "snake_case name (lowercase words joined by '_')",
+                )
             self.parts.names.add(save_as)
-        node = m.Ask(ask=question, type=ask_type, save_as=save_as,
-                     choices=self._choices(fields, ask_type), default=fields.text("default"),
-                     on_yes=self._target(fields, "on_yes"), on_no=self._target(fields, "on_no"),
-                     **base)
+        node = m.Ask(
+            ask=question,
+            type=ask_type,
+            save_as=save_as,
+            choices=self._choices(fields, ask_type),
+            default=fields.text("default"),
+            on_yes=self._target(fields, "on_yes"),
+            on_no=self._target(fields, "on_no"),
+            **base,
+        )
         self._check_ask_ways_on(node, fields)
         return node
 
@@ -351,21 +415,32 @@ class FileBuilder:
         where = fields.data.mark
         if node.type is m.AskType.CONFIRM:
             if not node.next and not (node.on_yes and node.on_no):
-                self.report.error(where, f"confirm question '{node.id}' needs both 'on_yes' and "
-                                  "'on_no' (or a 'next')")
+                self.report.error(
+                    where,
+                    f"confirm question '{node.id}' needs both 'on_yes' and 'on_no' (or a 'next')",
+                )
         elif node.type is m.AskType.SELECT:
             if not node.choices:
                 self.report.error(where, f"select question '{node.id}' needs 'choices'")
             elif not node.next and any(c.next is None for c in node.choices):
-                self.report.error(where, f"select question '{node.id}': every choice needs "
-                                  "'next', or the node needs a 'next' for choices without one")
+                self.report.error(
+                    where,
+                    f"select question '{node.id}': every choice needs "
+                    "'next', or the node needs a 'next' for choices without one",
+                )
         elif node.type is m.AskType.MULTISELECT and not node.choices:
             self.report.error(where, f"multiselect question '{node.id}' needs 'choices'")
         if node.type is not m.AskType.CONFIRM and (node.on_yes or node.on_no):
-            self.report.error(where, f"'on_yes'/'on_no' only fit confirm questions; '{node.id}' "
-                              f"is a {node.type} question (add 'type: confirm' or use 'next')")
-        if node.type is not m.AskType.SELECT and node.type is not m.AskType.CONFIRM \
-                and not node.next:
+            self.report.error(
+                where,
+                f"'on_yes'/'on_no' only fit confirm questions; '{node.id}' "
+                f"is a {node.type} question (add 'type: confirm' or use 'next')",
+            )
+        if (
+            node.type is not m.AskType.SELECT
+            and node.type is not m.AskType.CONFIRM
+            and not node.next
+        ):
             self.report.error(where, f"{node.type} question '{node.id}' needs a 'next'")
 
     def _choices(self, fields: Fields, ask_type: m.AskType) -> tuple[m.Choice, ...]:
@@ -382,8 +457,10 @@ class FileBuilder:
                 choices.append(m.Choice(str(item), str(item)))
                 continue
             if not isinstance(item, LocatedDict):
-                self.report.error(mark, f"choice {index + 1} of {fields.where} must be text or "
-                                  "{label, value, next}")
+                self.report.error(
+                    mark,
+                    f"choice {index + 1} of {fields.where} must be text or {{label, value, next}}",
+                )
                 continue
             choice = Fields(item, f"choice {index + 1} of {fields.where}", self.report)
             choice.check_keys(("label", "value", "next"))
@@ -392,12 +469,17 @@ class FileBuilder:
                 continue
             value_text = choice.text("value") or label
             if any(c.value == value_text for c in choices):
-                self.report.error(mark, f"two choices of {fields.where} have the value "
-                                  f"'{value_text}': give each a different value")
+                self.report.error(
+                    mark,
+                    f"two choices of {fields.where} have the value "
+                    f"'{value_text}': give each a different value",
+                )
             choices.append(m.Choice(label, value_text, self._target(choice, "next")))
         if ask_type is m.AskType.CONFIRM and choices:
-            self.report.error(fields.mark("choices"), f"confirm question {fields.where} takes no "
-                              "'choices' (it is yes or no)")
+            self.report.error(
+                fields.mark("choices"),
+                f"confirm question {fields.where} takes no 'choices' (it is yes or no)",
+            )
         return tuple(choices)
 
     def _info(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
@@ -409,45 +491,64 @@ class FileBuilder:
     def _route(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         value = fields.raw("route")
         if not isinstance(value, LocatedList) or not value:
-            self.report.error(fields.mark("route"), f"'route' in {fields.where} must be a list of "
-                              "{when, then} cases ending with {else: ...}")
+            self.report.error(
+                fields.mark("route"),
+                f"'route' in {fields.where} must be a list of "
+                "{when, then} cases ending with {else: ...}",
+            )
             return None
         cases = self._cases(value, fields.where, "route")
         node = m.Route(route=cases, **base)
         if cases and cases[-1].when is not None and not node.next:
-            self.report.error(fields.mark("route"), f"route '{node.id}' has no 'else' case: add "
-                              "'- else: <node>' so it always has a way on")
+            self.report.error(
+                fields.mark("route"),
+                f"route '{node.id}' has no 'else' case: add "
+                "'- else: <node>' so it always has a way on",
+            )
         return node
 
     def _try(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         items = fields.text_list("try")
         if not items:
-            self.report.error(fields.mark("try"), f"'try' in {fields.where} must list the basics "
-                              "to try, one at a time")
+            self.report.error(
+                fields.mark("try"),
+                f"'try' in {fields.where} must list the basics to try, one at a time",
+            )
             return None
         for item in items:
             self._expression(item, True, fields.mark("try"))
-        return m.Try(items=items, verify=self._template(fields, "verify") or DEFAULT_VERIFY,
-                     on_fixed=self._target(fields, "on_fixed"),
-                     on_not_fixed=self._target(fields, "on_not_fixed"), **base)
+        return m.Try(
+            items=items,
+            verify=self._template(fields, "verify") or DEFAULT_VERIFY,
+            on_fixed=self._target(fields, "on_fixed"),
+            on_not_fixed=self._target(fields, "on_not_fixed"),
+            **base,
+        )
 
     def _fix(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         steps = fields.text_list("steps")
         for step in steps:
             self._expression(step, True, fields.mark("steps"))
-        return m.Fix(fix=self._template(fields, "fix", required=True) or "", steps=steps,
-                     verify=self._template(fields, "verify"),
-                     max_attempts=fields.integer("max_attempts", 1, minimum=1),
-                     on_fixed=self._target(fields, "on_fixed"),
-                     on_not_fixed=self._target(fields, "on_not_fixed"), **base)
+        return m.Fix(
+            fix=self._template(fields, "fix", required=True) or "",
+            steps=steps,
+            verify=self._template(fields, "verify"),
+            max_attempts=fields.integer("max_attempts", 1, minimum=1),
+            on_fixed=self._target(fields, "on_fixed"),
+            on_not_fixed=self._target(fields, "on_not_fixed"),
+            **base,
+        )
 
     def _call(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         target = self._target(fields, "call")
         if target is None:
             return None
         if not base["next"]:
-            self.report.error(fields.data.mark, f"call node '{base['id']}' needs a 'next': where "
-                              "to continue when the sub-tree returns")
+            self.report.error(
+                fields.data.mark,
+                f"call node '{base['id']}' needs a 'next': where "
+                "to continue when the sub-tree returns",
+            )
         return m.Call(call=target, **base)
 
     def _goto(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
@@ -460,22 +561,29 @@ class FileBuilder:
         if isinstance(value, LocatedDict):
             for name, expr in value.items():
                 if not isinstance(name, str) or not SNAKE.match(name):
-                    self.report.error(value.key_mark(name), f"returned name {name!r} must be "
-                                      "snake_case")
+                    self.report.error(
+                        value.key_mark(name), f"returned name {name!r} must be snake_case"
+                    )
                     continue
                 source = _literal(expr)
                 self._expression(source, False, value.value_mark(name))
                 values.append((name, source))
                 self.parts.names.add(name)
         elif value is not None:
-            self.report.error(fields.mark("return"), f"'return' in {fields.where} must be a "
-                              "mapping of names to expressions, e.g. {internet_ok: 'true'}")
+            self.report.error(
+                fields.mark("return"),
+                f"'return' in {fields.where} must be a "
+                "mapping of names to expressions, e.g. {internet_ok: 'true'}",
+            )
         return m.Return(values=tuple(values), **base)
 
     def _escalate(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
-        return m.Escalate(tier=fields.text("escalate", required=True) or "",
-                          reason=self._template(fields, "reason"),
-                          reply=self._template(fields, "reply"), **base)
+        return m.Escalate(
+            tier=fields.text("escalate", required=True) or "",
+            reason=self._template(fields, "reason"),
+            reply=self._template(fields, "reply"),
+            **base,
+        )
 
     def _resolve(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         outcome_text = fields.text("outcome") or "resolved"
@@ -485,17 +593,26 @@ class FileBuilder:
             if outcome is m.Outcome.ESCALATED:
                 raise ValueError(outcome_text)
         except ValueError:
-            self.report.error(fields.mark("outcome"), f"unknown outcome '{outcome_text}' (use one "
-                              f"of {', '.join(outcomes)}){did_you_mean(outcome_text, outcomes)}")
+            self.report.error(
+                fields.mark("outcome"),
+                f"unknown outcome '{outcome_text}' (use one "
+                f"of {', '.join(outcomes)}){did_you_mean(outcome_text, outcomes)}",
+            )
             outcome = m.Outcome.RESOLVED
         follow_up = fields.text("follow_up")
-        if follow_up is not None:
-            if not re.match(FOLLOW_UP, follow_up):
-                self.report.error(fields.mark("follow_up"), f"follow_up '{follow_up}' must be a "
-                                  "number of hours, days or weeks, like 4h, 2d or 1w")
-        return m.Resolve(summary=self._template(fields, "resolve", required=True) or "",
-                         outcome=outcome, reply=self._template(fields, "reply"),
-                         follow_up=follow_up, **base)
+        if follow_up is not None and not re.match(FOLLOW_UP, follow_up):
+            self.report.error(
+                fields.mark("follow_up"),
+                f"follow_up '{follow_up}' must be a "
+                "number of hours, days or weeks, like 4h, 2d or 1w",
+            )
+        return m.Resolve(
+            summary=self._template(fields, "resolve", required=True) or "",
+            outcome=outcome,
+            reply=self._template(fields, "reply"),
+            follow_up=follow_up,
+            **base,
+        )
 
 
 def _literal(value: object) -> str:

@@ -32,8 +32,10 @@ def _folder_entries(folder: Path) -> dict[str, Entry]:
     for path in tree_files(folder):
         tree_id = path.name[: -len(SUFFIX)]
         if tree_id in found:
-            raise TreeError(f"two trees have the id '{tree_id}' in {folder}: "
-                            f"{found[tree_id].path} and {path}; rename one")
+            raise TreeError(
+                f"two trees have the id '{tree_id}' in {folder}: "
+                f"{found[tree_id].path} and {path}; rename one"
+            )
         found[tree_id] = Entry(tree_id, path, folder)
     return found
 
@@ -80,8 +82,10 @@ def load(name: str, folders: list[Path]) -> Tree:
     entry = find(name, folders)
     tree = load_tree(entry.path, entry.root)
     if tree.library:
-        raise TreeNotFound(f"'{name}' is a library of sub-trees (library: true): it is imported "
-                           "by other trees, not run on its own")
+        raise TreeNotFound(
+            f"'{name}' is a library of sub-trees (library: true): it is imported "
+            "by other trees, not run on its own"
+        )
     return tree
 
 
@@ -113,9 +117,15 @@ class Summary:
     problems: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "title": self.title, "revision": self.revision,
-                "nodes": self.nodes, "phases": list(self.phases), "file": str(self.path),
-                "problems": self.problems}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "revision": self.revision,
+            "nodes": self.nodes,
+            "phases": list(self.phases),
+            "file": str(self.path),
+            "problems": self.problems,
+        }
 
 
 def summaries(folders: list[Path]) -> list[Summary]:
@@ -131,6 +141,15 @@ def summaries(folders: list[Path]) -> list[Summary]:
         if tree is None:
             rows.append(Summary(entry.id, "?", 0, 0, (), entry.path, note))
         elif not tree.library:
-            rows.append(Summary(tree.id, tree.title, tree.revision, len(list(tree.own_nodes())),
-                                tree.phases, entry.path, note))
+            rows.append(
+                Summary(
+                    tree.id,
+                    tree.title,
+                    tree.revision,
+                    len(list(tree.own_nodes())),
+                    tree.phases,
+                    entry.path,
+                    note,
+                )
+            )
     return rows

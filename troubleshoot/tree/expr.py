@@ -16,8 +16,21 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
 BUILTINS = frozenset(
-    {"last_fix", "visits", "ticket", "customer", "tone", "desired_outcome", "agent", "true",
-     "false", "none", "True", "False", "None"}
+    {
+        "last_fix",
+        "visits",
+        "ticket",
+        "customer",
+        "tone",
+        "desired_outcome",
+        "agent",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+    }
 )
 _TEMPLATE_MARKERS = ("{{", "{%", "{#")
 

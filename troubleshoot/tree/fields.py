@@ -75,12 +75,15 @@ class Fields:
         allowed = list(allowed)
         for key in self.data:
             if not isinstance(key, str):
-                self.report.error(self.data.key_mark(key), f"{self.where}: keys must be text, "
-                                  f"not {type_name(key)} ({key!r})")
+                self.report.error(
+                    self.data.key_mark(key),
+                    f"{self.where}: keys must be text, not {type_name(key)} ({key!r})",
+                )
             elif key not in allowed:
                 extra = (hint or {}).get(key) or did_you_mean(key, allowed)
-                self.report.error(self.data.key_mark(key),
-                                  f"unknown key '{key}' in {self.where}{extra}")
+                self.report.error(
+                    self.data.key_mark(key), f"unknown key '{key}' in {self.where}{extra}"
+                )
 
     def raw(self, key: str) -> Any:
         return self.data.get(key)
@@ -94,16 +97,20 @@ class Fields:
                 self.report.error(self.mark(key), f"'{key}' in {self.where} is empty")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.report.error(self.mark(key),
-                              f"'{key}' in {self.where} must be text, not {type_name(value)}")
+            self.report.error(
+                self.mark(key), f"'{key}' in {self.where} must be text, not {type_name(value)}"
+            )
             return None
         return str(value)
 
     def integer(self, key: str, default: int, minimum: int = 0) -> int:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.report.error(self.mark(key), f"'{key}' in {self.where} must be a whole number "
-                              f"of at least {minimum}, not {value!r}")
+            self.report.error(
+                self.mark(key),
+                f"'{key}' in {self.where} must be a whole number "
+                f"of at least {minimum}, not {value!r}",
+            )
             return default
         return value
 
@@ -122,14 +129,18 @@ class Fields:
         if isinstance(value, str):
             return (value,)
         if not isinstance(value, LocatedList):
-            self.report.error(self.mark(key),
-                              f"'{key}' in {self.where} must be a list, not {type_name(value)}")
+            self.report.error(
+                self.mark(key), f"'{key}' in {self.where} must be a list, not {type_name(value)}"
+            )
             return ()
         items: list[str] = []
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                self.report.error(value.item_mark(index), f"item {index + 1} of '{key}' in "
-                                  f"{self.where} must be text, not {type_name(item)}")
+                self.report.error(
+                    value.item_mark(index),
+                    f"item {index + 1} of '{key}' in "
+                    f"{self.where} must be text, not {type_name(item)}",
+                )
             else:
                 items.append(str(item))
         return tuple(items)
@@ -139,7 +150,8 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, LocatedDict):
-            self.report.error(self.mark(key),
-                              f"'{key}' in {self.where} must be a mapping, not {type_name(value)}")
+            self.report.error(
+                self.mark(key), f"'{key}' in {self.where} must be a mapping, not {type_name(value)}"
+            )
             return None
         return value

@@ -10,8 +10,16 @@ if TYPE_CHECKING:
     from rich.tree import Tree as RichTree
 
 KIND_LABELS: dict[type, str] = {
-    m.Ask: "ask", m.Info: "info", m.Route: "route", m.Try: "try", m.Fix: "fix", m.Call: "call",
-    m.Goto: "goto", m.Return: "return", m.Escalate: "escalate", m.Resolve: "resolve",
+    m.Ask: "ask",
+    m.Info: "info",
+    m.Route: "route",
+    m.Try: "try",
+    m.Fix: "fix",
+    m.Call: "call",
+    m.Goto: "goto",
+    m.Return: "return",
+    m.Escalate: "escalate",
+    m.Resolve: "resolve",
 }
 
 
@@ -24,8 +32,11 @@ def _ways_on(node: m.Node) -> list[str]:
         ways = [f"{c.label} -> {c.next}" for c in node.choices if c.next]
         ways += [f"{word} -> {t}" for word, t in (("yes", node.on_yes), ("no", node.on_no)) if t]
     elif isinstance(node, (m.Try, m.Fix)):
-        ways = [f"{word} -> {t}" for word, t in
-                (("fixed", node.on_fixed), ("not fixed", node.on_not_fixed)) if t]
+        ways = [
+            f"{word} -> {t}"
+            for word, t in (("fixed", node.on_fixed), ("not fixed", node.on_not_fixed))
+            if t
+        ]
     elif isinstance(node, m.Route):
         ways = [f"{c.when or 'else'} -> {c.then}" for c in node.route]
     elif isinstance(node, (m.Call, m.Goto)):
@@ -47,8 +58,7 @@ def outline(tree: m.Tree) -> RichTree:
         phase = node.phase or "-"
         if phase not in branches:
             branches[phase] = root.add(Text(phase.capitalize(), style="bold cyan"))
-        label = Text.assemble((f"{node.id} ", "bold"), (f"[{kind(node)}] ", "magenta"),
-                              node.text)
+        label = Text.assemble((f"{node.id} ", "bold"), (f"[{kind(node)}] ", "magenta"), node.text)
         if isinstance(node, m.Resolve):
             label.append(f"  ({node.outcome})", style="green")
         branch = branches[phase].add(label)

@@ -54,18 +54,29 @@ def lint(tree: m.Tree) -> list[Problem]:
     """Every graph error and style warning of `tree`."""
     problems: list[Problem] = []
     own = list(tree.own_nodes())
-    reachable = _reachable(tree, [tree.start]) if tree.start in tree.nodes else set(tree.nodes)
-    if tree.library:
+    if tree.library or tree.start is None or tree.start not in tree.nodes:
         reachable = set(tree.nodes)
+    else:
+        reachable = _reachable(tree, [tree.start])
     can_end = _can_end(tree)
     for node in own:
         if node.id not in reachable:
-            problems.append(_problem(node, f"node '{node.id}' cannot be reached from start "
-                                     f"'{tree.start}': link to it or remove it"))
+            problems.append(
+                _problem(
+                    node,
+                    f"node '{node.id}' cannot be reached from start "
+                    f"'{tree.start}': link to it or remove it",
+                )
+            )
     for node in tree.nodes.values():
         if node.id in reachable and node.id not in can_end:
-            problems.append(_problem(node, f"node '{node.id}' is a trap: no resolve or escalate "
-                                     "can be reached from it, so the session could never end"))
+            problems.append(
+                _problem(
+                    node,
+                    f"node '{node.id}' is a trap: no resolve or escalate "
+                    "can be reached from it, so the session could never end",
+                )
+            )
         problems.extend(_dead_ends(tree, node))
     problems.extend(_warnings(tree, own))
     return problems
@@ -78,8 +89,13 @@ def _dead_ends(tree: m.Tree, node: m.Node) -> list[Problem]:
     if node.on_fixed is None and not node.next:
         found.append(_problem(node, f"'{node.id}' needs 'on_fixed': where to go when it works"))
     if node.on_not_fixed is None and tree.escalation is None:
-        found.append(_problem(node, f"'{node.id}' needs 'on_not_fixed' (or give the tree "
-                              "'escalation: {default: <node>}')"))
+        found.append(
+            _problem(
+                node,
+                f"'{node.id}' needs 'on_not_fixed' (or give the tree "
+                "'escalation: {default: <node>}')",
+            )
+        )
     return found
 
 
@@ -89,22 +105,48 @@ def _warnings(tree: m.Tree, own: list[m.Node]) -> list[Problem]:
     latest: m.Node | None = None
     for node in own:
         if isinstance(node, m.Fix) and node.verify is None:
-            found.append(_problem(node, f"fix '{node.id}' has no 'verify' question: confirm with "
-                                  "the customer that it worked", Severity.WARNING))
+            found.append(
+                _problem(
+                    node,
+                    f"fix '{node.id}' has no 'verify' question: confirm with "
+                    "the customer that it worked",
+                    Severity.WARNING,
+                )
+            )
         if isinstance(node, m.Try) and len(node.items) == 1:
-            found.append(_problem(node, f"try '{node.id}' lists one item: use a 'fix' node, or "
-                                  "list the basics to try one at a time", Severity.WARNING))
+            found.append(
+                _problem(
+                    node,
+                    f"try '{node.id}' lists one item: use a 'fix' node, or "
+                    "list the basics to try one at a time",
+                    Severity.WARNING,
+                )
+            )
         if isinstance(node, (m.Resolve, m.Escalate)) or node.phase not in order:
             continue
-        if latest is not None and latest.phase is not None \
-                and order[node.phase] < order.get(latest.phase, 0):
-            found.append(_problem(node, f"phase '{node.phase}' of '{node.id}' comes after phase "
-                                  f"'{latest.phase}' ('{latest.id}'): keep the phases in the order "
-                                  f"{' > '.join(tree.phases)}", Severity.WARNING))
+        if (
+            latest is not None
+            and latest.phase is not None
+            and order[node.phase] < order.get(latest.phase, 0)
+        ):
+            found.append(
+                _problem(
+                    node,
+                    f"phase '{node.phase}' of '{node.id}' comes after phase "
+                    f"'{latest.phase}' ('{latest.id}'): keep the phases in the order "
+                    f"{' > '.join(tree.phases)}",
+                    Severity.WARNING,
+                )
+            )
         else:
             latest = node
     if len(own) > MAX_NODES and own:
-        found.append(_problem(own[0], f"the tree has {len(own)} nodes (over {MAX_NODES}): move "
-                              "parts into sub-trees with 'imports' so it stays readable",
-                              Severity.WARNING))
+        found.append(
+            _problem(
+                own[0],
+                f"the tree has {len(own)} nodes (over {MAX_NODES}): move "
+                "parts into sub-trees with 'imports' so it stays readable",
+                Severity.WARNING,
+            )
+        )
     return found

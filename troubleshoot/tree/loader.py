@@ -36,8 +36,9 @@ class _Assembly:
         self.problems: list[Problem] = []
         self.files: list[_File] = []
 
-    def load(self, path: Path, prefix: str, chain: tuple[Path, ...],
-             mark: tuple[str, Mark] | None = None) -> _File | None:
+    def load(
+        self, path: Path, prefix: str, chain: tuple[Path, ...], mark: tuple[str, Mark] | None = None
+    ) -> _File | None:
         report = Reporter(str(path))
         text = self._read(path, report, mark)
         data = None
@@ -47,8 +48,11 @@ class _Assembly:
             data, problems = read_yaml(text, str(path))
             report.problems.extend(problems)
         if text is not None and data is not None and not isinstance(data, LocatedDict):
-            report.error((1, 1), "a tree file must be a mapping with id, title, start and nodes, "
-                         f"not {type_name(data)}")
+            report.error(
+                (1, 1),
+                "a tree file must be a mapping with id, title, start and nodes, "
+                f"not {type_name(data)}",
+            )
         self.problems.extend(report.problems)
         if not isinstance(data, LocatedDict) or text is None:
             return None
@@ -71,8 +75,9 @@ class _Assembly:
             raw = path.read_bytes()
         except OSError as exc:
             where, (line, col) = mark if mark else (str(path), (1, 1))
-            self.problems.append(Problem(where, line, col,
-                                         f"cannot read {path}: {exc.strerror or exc}"))
+            self.problems.append(
+                Problem(where, line, col, f"cannot read {path}: {exc.strerror or exc}")
+            )
             return None
         try:
             return raw.decode("utf-8-sig")
@@ -82,33 +87,52 @@ class _Assembly:
 
     def _relative(self, path: Path) -> str:
         resolved = path.resolve()
-        return str(resolved.relative_to(self.root)) if resolved.is_relative_to(self.root) \
+        return (
+            str(resolved.relative_to(self.root))
+            if resolved.is_relative_to(self.root)
             else str(path)
+        )
 
-    def _import(self, importer: Path, rel: str, mark: Mark, prefix: str,
-                chain: tuple[Path, ...]) -> _File | None:
+    def _import(
+        self, importer: Path, rel: str, mark: Mark, prefix: str, chain: tuple[Path, ...]
+    ) -> _File | None:
         target = (importer.parent / rel).resolve()
         where = str(importer)
         if not target.is_relative_to(self.root):
-            self.problems.append(Problem(where, *mark, f"import '{rel}' points outside the trees "
-                                         f"folder {self.root}: keep sub-trees inside it"))
+            self.problems.append(
+                Problem(
+                    where,
+                    *mark,
+                    f"import '{rel}' points outside the trees "
+                    f"folder {self.root}: keep sub-trees inside it",
+                )
+            )
             return None
         cycle = (*chain, importer.resolve())
         if target in cycle:
-            names = " -> ".join(p.name for p in (*cycle[cycle.index(target):], target))
+            names = " -> ".join(p.name for p in (*cycle[cycle.index(target) :], target))
             self.problems.append(Problem(where, *mark, f"import cycle: {names}"))
             return None
         return self.load(target, prefix, cycle, (where, mark))
 
 
-def _check_references(files: list[_File], nodes: dict[str, m.Node], problems: list[Problem]) -> None:
+def _check_references(
+    files: list[_File], nodes: dict[str, m.Node], problems: list[Problem]
+) -> None:
     for file in files:
-        local = [node_id[len(file.prefix):] for node_id in nodes if node_id.startswith(file.prefix)]
+        local = [
+            node_id[len(file.prefix) :] for node_id in nodes if node_id.startswith(file.prefix)
+        ]
         for ref in file.parts.references:
             if ref.target not in nodes:
-                written = ref.target[len(file.prefix):]
-                problems.append(Problem(ref.path, *ref.mark,
-                                        f"unknown node '{written}'{did_you_mean(written, local)}"))
+                written = ref.target[len(file.prefix) :]
+                problems.append(
+                    Problem(
+                        ref.path,
+                        *ref.mark,
+                        f"unknown node '{written}'{did_you_mean(written, local)}",
+                    )
+                )
 
 
 def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
@@ -119,15 +143,20 @@ def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
         for expr in file.parts.expressions:
             try:
                 names = (names_in_template if expr.is_template else names_in_expression)(
-                    expr.source)
+                    expr.source
+                )
             except ExpressionError as exc:
                 problems.append(Problem(expr.path, *expr.mark, f"invalid expression: {exc}"))
                 continue
             for name in sorted(names - known):
-                problems.append(Problem(
-                    expr.path, *expr.mark,
-                    f"unknown variable '{name}'{did_you_mean(name, known)} (declare it under "
-                    "'vars' or save it with 'save_as')"))
+                problems.append(
+                    Problem(
+                        expr.path,
+                        *expr.mark,
+                        f"unknown variable '{name}'{did_you_mean(name, known)} (declare it under "
+                        "'vars' or save it with 'save_as')",
+                    )
+                )
 
 
 def check_file(path: Path, root: Path | None = None) -> tuple[m.Tree | None, list[Problem]]:
@@ -148,16 +177,33 @@ def check_file(path: Path, root: Path | None = None) -> tuple[m.Tree | None, lis
     if "id" not in header:  # the format was refused before anything else was read
         return None, sorted(set(problems))
     tree = m.Tree(
-        id=header["id"], title=header["title"], path=path, sha256=main.source.sha256,
-        revision=header["revision"], format=header["format"], description=header["description"],
-        tags=header["tags"], phases=header["phases"], library=header["library"],
-        start=header["start"], escalation=header["escalation"], vars=header["vars"],
-        imports={alias: rel for alias, (rel, _) in main.parts.imports.items()}, nodes=nodes,
+        id=header["id"],
+        title=header["title"],
+        path=path,
+        sha256=main.source.sha256,
+        revision=header["revision"],
+        format=header["format"],
+        description=header["description"],
+        tags=header["tags"],
+        phases=header["phases"],
+        library=header["library"],
+        start=header["start"],
+        escalation=header["escalation"],
+        vars=header["vars"],
+        imports={alias: rel for alias, (rel, _) in main.parts.imports.items()},
+        nodes=nodes,
         sources=tuple(f.source for f in assembly.files),
     )
     if path.name.endswith(".tree.yaml") and tree.id and path.name != f"{tree.id}.tree.yaml":
-        problems.append(Problem(str(path), 1, 1, f"tree id '{tree.id}' does not match the file "
-                                f"name: rename the file to {tree.id}.tree.yaml or change the id"))
+        problems.append(
+            Problem(
+                str(path),
+                1,
+                1,
+                f"tree id '{tree.id}' does not match the file "
+                f"name: rename the file to {tree.id}.tree.yaml or change the id",
+            )
+        )
     if not any(p.severity is Severity.ERROR for p in problems):
         problems.extend(lint(tree))
     return tree, sorted(set(problems))
@@ -170,6 +216,9 @@ def load_tree(path: Path, root: Path | None = None) -> m.Tree:
     if tree is None or errors:
         shown = "\n".join(f"  {p}" for p in errors[:20])
         more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        raise TreeError(f"the tree {path} has {len(errors)} error(s); fix them and run "
-                        f"'troubleshoot validate {path}':\n{shown}{more}", errors)
+        raise TreeError(
+            f"the tree {path} has {len(errors)} error(s); fix them and run "
+            f"'troubleshoot validate {path}':\n{shown}{more}",
+            errors,
+        )
     return tree

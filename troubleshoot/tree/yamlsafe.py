@@ -25,9 +25,9 @@ MAX_DEPTH = 64
 
 
 class _TreeLoader(_BaseLoader):
-    """SafeLoader that records marks, reports duplicate keys and reads only true/false as booleans."""
+    """SafeLoader recording marks, reporting duplicate keys, reading only true/false as booleans."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML reads this class attribute
         first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED_TAGS]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
@@ -64,7 +64,9 @@ def _construct_mapping(loader: _TreeLoader, node: yaml.MappingNode) -> LocatedDi
             first = result.key_mark(key)[0]
             loader.problems.append(
                 Problem(
-                    loader.path, line, col,
+                    loader.path,
+                    line,
+                    col,
                     f"duplicate key '{key}' (first written on line {first}): YAML would keep only "
                     "one of them; rename or remove one",
                 )
@@ -104,12 +106,21 @@ def _too_deep(text: str) -> bool:
 def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document; returns the value (None if unreadable) and the problems found."""
     if len(text) > MAX_BYTES:
-        return None, [Problem(path, 1, 1, f"the file is over {MAX_BYTES // 1_000_000} MB; a tree "
-                              "that large should be split into sub-trees with `imports`")]
+        return None, [
+            Problem(
+                path,
+                1,
+                1,
+                f"the file is over {MAX_BYTES // 1_000_000} MB; a tree "
+                "that large should be split into sub-trees with `imports`",
+            )
+        ]
     loader = _TreeLoader(text, path)
     try:
         if _too_deep(text):
-            return None, [Problem(path, 1, 1, "the YAML is nested too deeply to be a decision tree")]
+            return None, [
+                Problem(path, 1, 1, "the YAML is nested too deeply to be a decision tree")
+            ]
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
