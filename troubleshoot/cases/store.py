@@ -71,15 +71,15 @@ def _create_private(path: Path) -> None:
 class Store:
     """The case log in one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = path
         if not path.exists():
             _create_private(path)
         elif path.is_dir():
             raise StoreError(f"the case database {path} is a folder; use --db with a file name")
         with self._guard():
-            self.db = Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000))
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db = Database(sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000))
+            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self._migrate()
 
     @contextlib.contextmanager

@@ -1,0 +1,84 @@
+"""`troubleshoot test`: scenarios pass, and a wrong one fails with a readable diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import troubleshoot.cli.authoring
+import troubleshoot.cli.sessions  # noqa: F401 - registers the commands
+from troubleshoot.cli import app
+
+TREES = Path(__file__).parent / "fixtures" / "trees"
+runner = CliRunner()
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def scenario(tmp_path: Path, body: str) -> Path:
+    folder = tmp_path / "trees"
+    folder.mkdir(exist_ok=True)
+    for tree in TREES.rglob("*.tree.yaml"):
+        target = folder / tree.relative_to(TREES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(tree.read_text())
+    return write(folder / "engine-demo.scenarios.yaml", body)
+
+
+GOOD = """\
+scenarios:
+  - name: second basic fixes it
+    answers: {device: laptop, seen-before: no, net.reachable: yes, basics: [no, yes]}
+    expect:
+      outcome: resolved
+      end: fixed
+      fixed_by: Log out and in
+      path: [device, seen-before, check-net, net.reachable, net.online, basics, fixed]
+  - name: offline
+    answers: {device: laptop, seen-before: no, net.reachable: no}
+    expect: {outcome: works-as-designed}
+  - name: escalated after two attempts
+    answers: {device: laptop, seen-before: no, net.reachable: yes, basics: no,
+              fix-settings: [no, no]}
+    expect: {outcome: escalated, end: escalate-tier2}
+"""
+
+
+def test_passing_scenarios(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["test", str(scenario(tmp_path, GOOD))])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "3 scenario(s) passed, 0 failed"
+
+
+def test_wrong_path_and_outcome_show_a_diff(tmp_path: Path) -> None:
+    bad = GOOD.replace("outcome: resolved", "outcome: workaround").replace(
+        "basics, fixed]", "fixed]")
+    result = runner.invoke(app, ["test", str(scenario(tmp_path, bad))])
+    assert result.exit_code == 1
+    assert "FAIL" in result.output and ":: second basic fixes it" in result.output
+    assert "outcome: expected workaround, got resolved" in result.output
+    assert "path differs:" in result.output and "+basics" in result.output
+    assert "no scenario expects the outcome(s): resolved" in result.output
+    assert result.output.splitlines()[-1] == "2 scenario(s) passed, 2 failed"
+
+
+def test_missing_answer_and_misspelt_node(tmp_path: Path) -> None:
+    body = """\
+scenarios:
+  - name: missing
+    answers: {device: laptop}
+    expect: {outcome: resolved}
+  - name: typo
+    answers: {devise: laptop}
+    expect: {outcome: resolved}
+"""
+    result = runner.invoke(app, ["test", str(scenario(tmp_path, body))])
+    assert result.exit_code == 1
+    assert "no answer for 'seen-before' ('Seen this before?')" in result.output
+    assert "'devise' is not a node of the tree 'engine-demo'; did you mean 'device'?" \
+        in result.output
+    assert "no scenario expects the outcome(s): works-as-designed, escalated" in result.output
