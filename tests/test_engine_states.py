@@ -78,7 +78,8 @@ class Walks(RuleBasedStateMachine):
             replayed = self.engine.replay(self.state.answers)
             assert replayed.path == self.state.path
             assert replayed.variables == self.state.variables
-            assert (replayed.step and replayed.step.key) == (self.state.step and self.state.step.key)
+            keys = [s.step.key if s.step else None for s in (replayed, self.state)]
+            assert keys[0] == keys[1]
             assert replayed.end == self.state.end
 
     @invariant()

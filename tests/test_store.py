@@ -107,6 +107,7 @@ def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
 def test_read_only_error_is_explained() -> None:
     from troubleshoot.cases.store import _explain
 
-    error = _explain(Path("/x/c.db"), sqlite3.OperationalError("attempt to write a readonly database"))
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+    error = _explain(Path("/x/c.db"), readonly)
     assert str(error) == ("the case database /x/c.db is read-only; make it writable "
                           "(chmod u+w) or use --db for another file")
