@@ -150,3 +150,10 @@ def test_a_loop_without_questions_is_reported(tmp_path: Path) -> None:
     )
     with pytest.raises(WalkError, match="round in circles"):
         Engine(load_tree(tree)).start()
+
+
+def test_sub_tree_steps_take_the_callers_phase(engine: Engine) -> None:
+    state = walk(engine, "laptop", "no")
+    assert state.step is not None and state.step.node.id == "net.reachable"
+    assert state.step.node.phase is None
+    assert state.step.phase == "isolate"

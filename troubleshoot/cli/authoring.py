@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -94,3 +95,51 @@ def show(
     from troubleshoot.tree.graph import outline
 
     console().print(outline(load(tree, options(ctx).tree_folders())))
+
+
+class GraphFormat(StrEnum):
+    MERMAID = "mermaid"
+    DOT = "dot"
+
+
+@app.command()
+def graph(
+    ctx: typer.Context,
+    tree: Annotated[str, typer.Argument(help="A tree id (see 'troubleshoot trees') or file.")],
+    fmt: Annotated[
+        GraphFormat, typer.Option("--format", help="mermaid or dot (Graphviz).")
+    ] = GraphFormat.MERMAID,
+) -> None:
+    """Print a tree as a flowchart: Mermaid (for Markdown) or Graphviz DOT."""
+    from troubleshoot.tree import graph as pictures
+    from troubleshoot.tree.catalog import load
+
+    loaded = load(tree, options(ctx).tree_folders())
+    typer.echo(
+        pictures.mermaid(loaded) if fmt is GraphFormat.MERMAID else pictures.dot(loaded), nl=False
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of *.tree.yaml files (for editor completion and checks)."""
+    from troubleshoot.tree.schema import schema_text
+
+    typer.echo(schema_text(), nl=False)
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    tree_id: Annotated[str, typer.Argument(metavar="ID", help="The new tree's id (kebab-case).")],
+    title: Annotated[str | None, typer.Option("--title", help="The tree's title.")] = None,
+    folder: Annotated[Path, typer.Option("--dir", help="Where to write it.")] = Path("."),
+) -> None:
+    """Write a starter tree ID.tree.yaml (and its scenarios) in the method's shape."""
+    from troubleshoot.tree.scaffold import write_starter
+
+    tree_file, scenarios_file = write_starter(tree_id, title, folder)
+    typer.echo(
+        f"Wrote {tree_file} and {scenarios_file}. Edit them, then run: "
+        f"troubleshoot validate {tree_file} && troubleshoot test {scenarios_file}"
+    )

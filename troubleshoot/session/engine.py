@@ -39,10 +39,7 @@ class Step:
     say: str | None = None
     body: str | None = None
     help: str | None = None
-
-    @property
-    def phase(self) -> str | None:
-        return self.node.phase
+    phase: str | None = None
 
 
 @dataclass(frozen=True)
@@ -300,7 +297,15 @@ class Engine:
             say=self.render(node.say, state),
             body=self.render(node.body, state),
             help=self.render(node.help, state),
+            phase=node.phase or self._caller_phase(state),
         )
+
+    def _caller_phase(self, state: State) -> str | None:
+        """The phase of the innermost `call` with one (sub-tree nodes may have none)."""
+        for caller in reversed(state.stack):
+            if self.tree.nodes[caller].phase:
+                return self.tree.nodes[caller].phase
+        return None
 
     def _after(self, state: State, step: Step, value: Any) -> None:
         node = step.node

@@ -265,8 +265,8 @@ class FileBuilder:
             )
         if phase is not None:
             self.phase = phase
-        elif self.phase is None and phases:
-            self.phase = phases[0]
+        elif self.phase is None and phases and not self.prefix:
+            self.phase = phases[0]  # imported nodes without a phase take their caller's
         when = fields.text("when")
         if when is not None:
             self._expression(when, False, fields.mark("when"))

@@ -27,26 +27,6 @@ def kind(node: m.Node) -> str:
     return KIND_LABELS[type(node)]
 
 
-def _ways_on(node: m.Node) -> list[str]:
-    if isinstance(node, m.Ask):
-        ways = [f"{c.label} -> {c.next}" for c in node.choices if c.next]
-        ways += [f"{word} -> {t}" for word, t in (("yes", node.on_yes), ("no", node.on_no)) if t]
-    elif isinstance(node, (m.Try, m.Fix)):
-        ways = [
-            f"{word} -> {t}"
-            for word, t in (("fixed", node.on_fixed), ("not fixed", node.on_not_fixed))
-            if t
-        ]
-    elif isinstance(node, m.Route):
-        ways = [f"{c.when or 'else'} -> {c.then}" for c in node.route]
-    elif isinstance(node, (m.Call, m.Goto)):
-        ways = [f"-> {node.targets()[0]}"]
-    else:
-        ways = []
-    ways += [f"{c.when or 'next'} -> {c.then}" for c in node.next]
-    return ways
-
-
 def outline(tree: m.Tree) -> RichTree:
     """The tree as a Rich outline: phases, then nodes in file order with where they lead."""
     from rich.text import Text
@@ -66,6 +46,57 @@ def outline(tree: m.Tree) -> RichTree:
             branch.add(Text(f"try: {item}", style="dim"))
         for step in node.steps if isinstance(node, m.Fix) else ():
             branch.add(Text(f"step: {step}", style="dim"))
-        for way in _ways_on(node):
-            branch.add(Text(way, style="yellow"))
+        for way, target in _edges(node):
+            branch.add(Text(f"{way} -> {target}" if way else f"-> {target}", style="yellow"))
     return root
+
+
+def _edges(node: m.Node) -> list[tuple[str, str]]:
+    """(label, target) for every way on from `node`."""
+    if isinstance(node, m.Ask):
+        edges = [(c.label, c.next) for c in node.choices if c.next]
+        edges += [(w, t) for w, t in (("yes", node.on_yes), ("no", node.on_no)) if t]
+    elif isinstance(node, (m.Try, m.Fix)):
+        edges = [
+            (w, t) for w, t in (("fixed", node.on_fixed), ("not fixed", node.on_not_fixed)) if t
+        ]
+    elif isinstance(node, m.Route):
+        edges = [(c.when or "else", c.then) for c in node.route]
+    elif isinstance(node, (m.Call, m.Goto)):
+        edges = [(kind(node), node.targets()[0])]
+    else:
+        edges = []
+    return edges + [(c.when or "", c.then) for c in node.next]
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', "'").replace("\n", " ")
+
+
+def mermaid(tree: m.Tree) -> str:
+    """A Mermaid flowchart (paste into Markdown that renders Mermaid)."""
+    ids = {node_id: f"n{index}" for index, node_id in enumerate(tree.nodes)}
+    lines = ["flowchart TD"]
+    for node_id, node in tree.nodes.items():
+        text = _quote(f"{node_id}: {node.text}" if node.text else node_id)
+        shape = {m.Route: ('{"', '"}'), m.Resolve: ('(["', '"])'), m.Escalate: ('[/"', '"/]')}
+        left, right = shape.get(type(node), ('["', '"]'))
+        lines.append(f"  {ids[node_id]}{left}{text}{right}")
+    for node_id, node in tree.nodes.items():
+        for label, target in _edges(node):
+            arrow = f' -->|"{_quote(label)}"| ' if label else " --> "
+            lines.append(f"  {ids[node_id]}{arrow}{ids[target]}")
+    return "\n".join(lines) + "\n"
+
+
+def dot(tree: m.Tree) -> str:
+    """A Graphviz DOT digraph (render with `dot -Tsvg`)."""
+    shapes = {m.Route: "diamond", m.Resolve: "doubleoctagon", m.Escalate: "parallelogram"}
+    lines = [f'digraph "{_quote(tree.id)}" {{', "  rankdir=TB;", "  node [shape=box];"]
+    for node_id, node in tree.nodes.items():
+        label = _quote(node_id) + (f"\\n{_quote(node.text)}" if node.text else "")
+        lines.append(f'  "{node_id}" [label="{label}", shape={shapes.get(type(node), "box")}];')
+    for node_id, node in tree.nodes.items():
+        for label, target in _edges(node):
+            lines.append(f'  "{node_id}" -> "{target}" [label="{_quote(label)}"];')
+    return "\n".join([*lines, "}"]) + "\n"
