@@ -32,11 +32,14 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def terminal_prompter(console: Console) -> TerminalPrompter:
+RUN_HINT = "or give the answers in a file with --answers FILE (see the README)"
+RESUME_HINT = "as resuming a session needs a person to answer"
+
+
+def terminal_prompter(console: Console, hint: str = RUN_HINT) -> TerminalPrompter:
     if not has_terminal():
         raise NoTerminal(
-            "there is no terminal to ask questions on: run this in a terminal, "
-            "or give the answers in a file with --answers FILE (see the README)"
+            f"there is no terminal to ask questions on: run this in a terminal, {hint}"
         )
     return TerminalPrompter(console)
 
@@ -83,7 +86,7 @@ def resume_session(
     session_id: str | None, folders: list[Path], store: Store, console: Console, agent: str | None
 ) -> tuple[str, End]:
     """Continue a paused or escalated session (asked for when `session_id` is None)."""
-    prompter = terminal_prompter(console)
+    prompter = terminal_prompter(console, RESUME_HINT)
     if session_id is None:
         rows = store.resumable()
         if not rows:
