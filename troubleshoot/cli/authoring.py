@@ -79,7 +79,7 @@ def trees(
             str(row.revision),
             str(row.nodes),
             " > ".join(row.phases),
-            str(row.path),
+            _shown(row.path),
             row.problems or "",
         )
     console().print(table)
@@ -143,3 +143,12 @@ def new(
         f"Wrote {tree_file} and {scenarios_file}. Edit them, then run: "
         f"troubleshoot validate {tree_file} && troubleshoot test {scenarios_file}"
     )
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be shown: relative to here, or to the home folder."""
+    resolved = path.resolve()
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        if resolved.is_relative_to(base):
+            return prefix + str(resolved.relative_to(base))
+    return str(path)

@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from troubleshoot.errors import AnswersError, Paused, TroubleshootError
+from troubleshoot.errors import AnswersError, Paused, StoreError, TroubleshootError
 from troubleshoot.session.answers import AnswerError
 from troubleshoot.session.engine import End, Engine, State, WalkError
 from troubleshoot.session.history import (
@@ -108,6 +108,11 @@ class Runner:
             raise type(exc)(
                 f"{exc}\n(session {self.session_id} is paused: fix that and run "
                 f"'troubleshoot resume {self.session_id}' in a terminal)"
+            ) from None
+        except StoreError as exc:
+            raise StoreError(
+                f"{exc}\n(every answer before this one is saved: run 'troubleshoot resume "
+                f"{self.session_id}' once the database can be written again)"
             ) from None
         return self._finish(engine, state)
 
