@@ -71,17 +71,20 @@ def trees(
         return
     from rich.table import Table
 
-    table = Table("id", "title", "revision", "nodes", "phases", "file", "problems")
+    broken = any(row.problems for row in found)
+    table = Table("id", "title", "revision", "nodes", "phases", "file")
+    if broken:
+        table.add_column("problems", style="red")
     for row in found:
-        table.add_row(
+        cells = [
             row.id,
             row.title,
             str(row.revision),
             str(row.nodes),
             " > ".join(row.phases),
             _shown(row.path),
-            row.problems or "",
-        )
+        ]
+        table.add_row(*cells, *([row.problems] if broken else []))
     console().print(table)
 
 
