@@ -10,6 +10,7 @@ import typer
 
 from troubleshoot.cli.app import app, options
 from troubleshoot.cli.output import Format, console, print_json
+from troubleshoot.errors import TroubleshootError
 
 
 @app.command()
@@ -86,6 +87,9 @@ def trees(
         ]
         table.add_row(*cells, *([row.problems] if broken else []))
     console().print(table)
+    duplicates = [row.problems for row in found if row.problems.startswith("two trees")]
+    if duplicates:
+        raise TroubleshootError("\n".join(duplicates))
 
 
 @app.command()

@@ -249,6 +249,7 @@ class TerminalPrompter:
 
     def show_similar(self, cases: list[dict[str, Any]]) -> None:
         from rich.table import Table
+        from rich.text import Text
 
         if not cases:
             self._print("No similar past cases in the log.")
@@ -264,7 +265,7 @@ class TerminalPrompter:
         for case in cases:
             table.add_row(
                 *(
-                    str(case.get(k) or "")
+                    Text(str(case.get(k) or ""))
                     for k in ("id", "tree_id", "outcome", "customer", "summary")
                 )
             )

@@ -75,6 +75,8 @@ class FileParts:
     expressions: list[Expression] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
     imports: dict[str, tuple[str, Mark]] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)
+    """Ids of nodes written but not built (already reported): not "unknown" when referenced."""
 
 
 class FileBuilder:
@@ -117,6 +119,7 @@ class FileBuilder:
 
     def _tree_id(self) -> str:
         tree_id = self.top.text("id", required=True) or ""
+        self.parts.header["id_mark"] = self.top.mark("id")
         if tree_id and not KEBAB.match(tree_id):
             self.report.error(
                 self.top.mark("id"),
@@ -197,6 +200,7 @@ class FileBuilder:
                     f"node id {node_id!r} must be kebab-case (lowercase "
                     "words joined by '-', e.g. check-cable)",
                 )
+                self.parts.broken.add(f"{self.prefix}{node_id}")
                 continue
             if not isinstance(spec, LocatedDict):
                 self.report.error(
@@ -208,6 +212,8 @@ class FileBuilder:
             node = self._node(node_id, spec, mark)
             if node is not None:
                 self.parts.nodes[node.id] = node
+            else:
+                self.parts.broken.add(self.prefix + node_id)
 
     # -- one node ------------------------------------------------------------------------------
 
@@ -379,6 +385,15 @@ class FileBuilder:
 
     def _ask(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         question = self._template(fields, "ask", required=True) or ""
+        save_as = fields.text("save_as")
+        if save_as is not None:
+            if not SNAKE.match(save_as):
+                self.report.error(
+                    fields.mark("save_as"),
+                    f"'save_as: {save_as}' must be a "
+                    "snake_case name (lowercase words joined by '_')",
+                )
+            self.parts.names.add(save_as)
         type_text = fields.text("type") or "select"
         try:
             ask_type = m.AskType(type_text)
@@ -389,15 +404,6 @@ class FileBuilder:
                 f"{', '.join(m.AskType)}){did_you_mean(type_text, list(m.AskType))}",
             )
             return None
-        save_as = fields.text("save_as")
-        if save_as is not None:
-            if not SNAKE.match(save_as):
-                self.report.error(
-                    fields.mark("save_as"),
-                    f"'save_as: {save_as}' must be a "
-                    "snake_case name (lowercase words joined by '_')",
-                )
-            self.parts.names.add(save_as)
         node = m.Ask(
             ask=question,
             type=ask_type,

@@ -20,6 +20,14 @@ class Entry:
     id: str
     path: Path
     root: Path
+    twin: Path | None = None
+    """Another file with the same id in the same folder: an error to report."""
+
+    def duplicate_error(self) -> str:
+        return (
+            f"two trees have the id '{self.id}' in {self.root}: {self.path} and "
+            f"{self.twin}; ids must be unique in a trees folder, rename one"
+        )
 
 
 def tree_files(folder: Path) -> list[Path]:
@@ -32,11 +40,9 @@ def _folder_entries(folder: Path) -> dict[str, Entry]:
     for path in tree_files(folder):
         tree_id = path.name[: -len(SUFFIX)]
         if tree_id in found:
-            raise TreeError(
-                f"two trees have the id '{tree_id}' in {folder}: "
-                f"{found[tree_id].path} and {path}; rename one"
-            )
-        found[tree_id] = Entry(tree_id, path, folder)
+            found[tree_id] = Entry(tree_id, found[tree_id].path, folder, twin=path)
+        else:
+            found[tree_id] = Entry(tree_id, path, folder)
     return found
 
 
@@ -70,6 +76,8 @@ def find(name: str, folders: list[Path]) -> Entry:
     known = entries(folders)
     for entry in known:
         if entry.id == name:
+            if entry.twin is not None:
+                raise TreeError(entry.duplicate_error())
             return entry
     hint = did_you_mean(name, [e.id for e in known])
     raise TreeNotFound(f"no tree '{name}'{hint}; 'troubleshoot trees' lists the trees you can run")
@@ -94,14 +102,23 @@ def check_paths(paths: list[Path], folders: list[Path]) -> list[tuple[Path, list
     from troubleshoot.tree.loader import check_file
 
     files: list[tuple[Path, Path]] = []
+    twins: list[tuple[Path, Problem]] = []
     for path in paths:
         if path.is_dir():
             files += [(f, path) for f in tree_files(path)]
+            twins += [
+                (e.twin, Problem(str(e.twin), 1, 1, e.duplicate_error()))
+                for e in _folder_entries(path).values()
+                if e.twin is not None
+            ]
         elif path.is_file():
             files.append((path, root_for(path, folders)))
         else:
             raise TreeNotFound(f"no such file or folder: {path}")
-    return [(file, check_file(file, root)[1]) for file, root in files]
+    results = [(file, check_file(file, root)[1]) for file, root in files]
+    for twin, problem in twins:
+        results = [(f, [*found, problem] if f == twin else found) for f, found in results]
+    return results
 
 
 @dataclass(frozen=True)
@@ -138,6 +155,8 @@ def summaries(folders: list[Path]) -> list[Summary]:
         tree, problems = check_file(entry.path, entry.root)
         errors = sum(p.severity is Severity.ERROR for p in problems)
         note = f"{errors} error(s): run 'troubleshoot validate {entry.path}'" if errors else ""
+        if entry.twin is not None:
+            note = entry.duplicate_error()
         if tree is None:
             rows.append(Summary(entry.id, "?", 0, 0, (), entry.path, note))
         elif not tree.library:

@@ -68,9 +68,11 @@ def _names(template: str, shown: str) -> set[str]:
 
     try:
         ast = _env().parse(template)
+        return set(meta.find_undeclared_variables(ast)) - BUILTINS
     except TemplateSyntaxError as exc:
         raise ExpressionError(f"{exc.message}: {shown!r}") from None
-    return set(meta.find_undeclared_variables(ast)) - BUILTINS
+    except RecursionError:
+        raise ExpressionError(f"nested too deeply to be read: {shown[:60]!r}...") from None
 
 
 @cache
@@ -89,7 +91,7 @@ def evaluate(source: str, variables: dict[str, Any]) -> Any:
 
     try:
         return _compiled_expression(source)(**variables)
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+    except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from None
 
 
@@ -101,5 +103,5 @@ def render(source: str, variables: dict[str, Any]) -> str:
 
     try:
         return str(_compiled_template(source).render(**variables))
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+    except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise ExpressionError(f"cannot fill in {source!r}: {exc}") from None

@@ -91,10 +91,10 @@ class Fields:
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.data.get(key)
         if value is None:
-            if required:
-                self.report.error(self.data.mark, f"{self.where} needs '{key}'")
-            elif key in self.data:
+            if key in self.data:
                 self.report.error(self.mark(key), f"'{key}' in {self.where} is empty")
+            elif required:
+                self.report.error(self.data.mark, f"{self.where} needs '{key}'")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.report.error(

@@ -47,11 +47,12 @@ class _Assembly:
 
             data, problems = read_yaml(text, str(path))
             report.problems.extend(problems)
-        if text is not None and data is not None and not isinstance(data, LocatedDict):
+        if text is not None and not isinstance(data, LocatedDict) and not report.problems:
+            what = "the file is empty" if data is None else f"the file holds {type_name(data)}"
             report.error(
                 (1, 1),
-                "a tree file must be a mapping with id, title, start and nodes, "
-                f"not {type_name(data)}",
+                f"{what}: a tree file is a mapping with id, title, start and "
+                "nodes ('troubleshoot new ID' writes a starter tree)",
             )
         self.problems.extend(report.problems)
         if not isinstance(data, LocatedDict) or text is None:
@@ -82,7 +83,11 @@ class _Assembly:
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            report.error((1, 1), f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8")
+            line = raw.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            report.error(
+                (line, col), f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+            )
             return None
 
     def _relative(self, path: Path) -> str:
@@ -124,7 +129,7 @@ def _check_references(
             node_id[len(file.prefix) :] for node_id in nodes if node_id.startswith(file.prefix)
         ]
         for ref in file.parts.references:
-            if ref.target not in nodes:
+            if ref.target not in nodes and ref.target not in file.parts.broken:
                 written = ref.target[len(file.prefix) :]
                 problems.append(
                     Problem(
@@ -198,8 +203,8 @@ def check_file(path: Path, root: Path | None = None) -> tuple[m.Tree | None, lis
         problems.append(
             Problem(
                 str(path),
-                1,
-                1,
+                header.get("id_mark", (1, 1))[0],
+                header.get("id_mark", (1, 1))[1],
                 f"tree id '{tree.id}' does not match the file "
                 f"name: rename the file to {tree.id}.tree.yaml or change the id",
             )

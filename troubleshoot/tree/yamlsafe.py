@@ -127,8 +127,22 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(p for p in (exc.context, exc.problem) if p)
         return None, [*loader.problems, Problem(path, line, col, f"invalid YAML: {what}")]
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        return None, [
+            Problem(
+                path,
+                line,
+                col,
+                f"invalid character {char}: {exc.reason}; "
+                "delete it (it often comes from pasting from a word processor)",
+            )
+        ]
     except yaml.YAMLError as exc:
-        return None, [*loader.problems, Problem(path, 1, 1, f"invalid YAML: {exc}")]
+        message = " ".join(str(exc).split())
+        return None, [*loader.problems, Problem(path, 1, 1, f"invalid YAML: {message}")]
     except RecursionError:
         return None, [Problem(path, 1, 1, "the YAML is nested too deeply to be a decision tree")]
     except (ValueError, TypeError, OverflowError) as exc:
