@@ -36,6 +36,10 @@ class StoreError(TroubleshootError):
     """The case database cannot be used (locked, read-only, corrupt, too new)."""
 
 
+class SessionChanged(TroubleshootError):
+    """Another agent wrote to the same session at the same time."""
+
+
 class SessionNotFound(TroubleshootError):
     """No session has the requested id."""
 

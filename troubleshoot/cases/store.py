@@ -21,11 +21,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from troubleshoot.cases.schema import migrations
-from troubleshoot.errors import SessionNotFound, StoreError
+from troubleshoot.errors import SessionChanged, SessionNotFound, StoreError
 from troubleshoot.tree.model import Tree
 
 BUSY_TIMEOUT_MS = 5_000
 RESUMABLE = ("active", "paused", "escalated")
+WALK_CHANGES = ("answer", "back", "escalate", "resolve", "wrapup")
 
 
 def now() -> str:
@@ -134,20 +135,55 @@ class Store:
             )
         return session_id
 
-    def add_event(self, session_id: str, kind: str, **fields: Any) -> int:
-        """Append one event in its own transaction; returns its sequence number."""
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction that takes the write lock at once (no upgrade races)."""
+        with self._guard():
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.conn.execute("ROLLBACK")
+                raise
+            self.db.conn.execute("COMMIT")
+
+    def add_event(self, session_id: str, kind: str, after: int | None = None, **fields: Any) -> int:
+        """Append one event in its own transaction; returns its sequence number.
+
+        With `after` (the last event this process knows of), refuse with `SessionChanged` when
+        another process appended to the session in the meantime.
+        """
         if "value" in fields:
             fields["value"] = json.dumps(fields["value"], ensure_ascii=False)
-        with self._guard(), self.db.atomic():
+        with self._write():
             row = self.db.execute(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE session_id = ?", (session_id,)
+                "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?", (session_id,)
             ).fetchone()
-            seq = int(row[0])
+            if after is not None and int(row[0]) != after:
+                self._check_unchanged(session_id, after)
+            seq = int(row[0]) + 1
             self.db.table("events").insert(
                 {"session_id": session_id, "seq": seq, "time": now(), "kind": kind, **fields}
             )
             self.db.execute("UPDATE sessions SET updated = ? WHERE id = ?", (now(), session_id))
         return seq
+
+    def _check_unchanged(self, session_id: str, after: int) -> None:
+        """Refuse if events after `after` changed the walk (notes and resumes do not)."""
+        marks = ", ".join("?" for _ in WALK_CHANGES)
+        row = self.db.execute(
+            f"SELECT agent FROM events WHERE session_id = ? AND seq > ? AND kind IN ({marks}) "
+            "ORDER BY seq LIMIT 1",
+            (session_id, after, *WALK_CHANGES),
+        ).fetchone()
+        if row is None:
+            return
+        who = row[0] or "another agent"
+        raise SessionChanged(
+            f"session {session_id} was changed by {who} at the same time as you; nothing of "
+            f"yours after that was saved. Run 'troubleshoot resume {session_id}' to see the "
+            "session as it is now"
+        )
 
     def update_session(self, session_id: str, **fields: Any) -> None:
         if "variables" in fields:

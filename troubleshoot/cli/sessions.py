@@ -58,7 +58,7 @@ def _ended(end: End, session_id: str) -> None:
 
 def _paused(paused: Paused) -> None:
     typer.echo(
-        f"\nSession {paused.session_id} is paused. Resume it with: "
+        f"\nSession {paused.session_id} is saved. Resume it with: "
         f"troubleshoot resume {paused.session_id}",
         err=True,
     )
@@ -88,8 +88,10 @@ def run(
 ) -> None:
     """Run a guided troubleshooting session; every answer is logged as it is given."""
     from troubleshoot.cli.output import console
-    from troubleshoot.session.launch import run_session
+    from troubleshoot.session.launch import require_terminal, run_session
 
+    if answers is None:
+        require_terminal()
     store = _store(ctx)
     try:
         session_id, end = run_session(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from troubleshoot.errors import NoTerminal, TroubleshootError
 from troubleshoot.session.engine import End
 from troubleshoot.session.prompts import Prompter, TerminalPrompter
-from troubleshoot.session.runner import Runner
+from troubleshoot.session.runner import INTAKE_FIELDS, Runner
 from troubleshoot.tree import catalog
 from troubleshoot.tree.model import Tree
 
@@ -36,21 +36,31 @@ RUN_HINT = "or give the answers in a file with --answers FILE (see the README)"
 RESUME_HINT = "as resuming a session needs a person to answer"
 
 
-def terminal_prompter(console: Console, hint: str = RUN_HINT) -> TerminalPrompter:
+def require_terminal(hint: str = RUN_HINT) -> None:
+    """Refuse, saying what to do instead, when no person can answer prompts."""
     if not has_terminal():
         raise NoTerminal(
             f"there is no terminal to ask questions on: run this in a terminal, {hint}"
         )
+
+
+def terminal_prompter(console: Console, hint: str = RUN_HINT) -> TerminalPrompter:
+    require_terminal(hint)
     return TerminalPrompter(console)
 
 
 def _scripted(console: Console, answers: Path, tree: Tree) -> Prompter:
+    from troubleshoot.session.engine import Engine
+    from troubleshoot.session.scenarios import walk
     from troubleshoot.session.script import ScriptedAnswers, read_answers_file
     from troubleshoot.session.scripted import ScriptedPrompter
 
     given, intake, wrapup = read_answers_file(answers)
     script = ScriptedAnswers(given, str(answers))
     script.check_against(tree)
+    # walk the answers once without recording, so a wrong file leaves no half-made session
+    context = {k: str(v) for k, v in intake.items() if k in INTAKE_FIELDS}
+    walk(Engine(tree, context), ScriptedAnswers(given, str(answers)))
     return ScriptedPrompter(console, script, intake, wrapup)
 
 

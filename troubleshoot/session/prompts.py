@@ -136,7 +136,8 @@ class TerminalPrompter:
         if step.help:
             self.console.print(Text(f"Tip: {step.help}", style="dim"))
         for link in step.node.links:
-            self.console.print(Text(f"  {link.title}: {link.url}", style="blue"))
+            shown = link.url if link.title == link.url else f"{link.title}: {link.url}"
+            self.console.print(Text(f"  {shown}", style="blue"))
         if step.kind == "info":
             self.console.print(Text(step.question, style="bold"))
 
@@ -319,10 +320,12 @@ def _date_check(text: str) -> bool | str:
 
 
 def _number_check(text: str) -> bool | str:
+    from troubleshoot.session.answers import AnswerError, coerce
+
     if text.strip() in ACTION_LABELS:
         return True
     try:
-        float(text.strip().replace(",", ""))
-    except ValueError:
-        return "Type a number"
+        coerce("number", (), text)
+    except AnswerError:
+        return "Type a number (or :back, :note, :pause, :escalate)"
     return True

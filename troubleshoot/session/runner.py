@@ -30,7 +30,9 @@ class Recorder(Protocol):
     """The case log as the runner sees it (`cases.store.Store` implements it)."""
 
     def create_session(self, tree: Tree, intake: dict[str, Any]) -> str: ...
-    def add_event(self, session_id: str, kind: str, **fields: Any) -> int: ...
+    def add_event(
+        self, session_id: str, kind: str, after: int | None = None, **fields: Any
+    ) -> int: ...
     def update_session(self, session_id: str, **fields: Any) -> None: ...
     def session(self, session_id: str) -> dict[str, Any]: ...
     def events(self, session_id: str) -> list[dict[str, Any]]: ...
@@ -52,6 +54,13 @@ class Runner:
         self.prompter = prompter
         self.agent = agent
         self.session_id = ""
+        self.seq = 0  # the last event of the session this runner knows of
+
+    def _record(self, kind: str, **fields: Any) -> None:
+        """Log one event, refusing if another agent wrote to the session meanwhile."""
+        self.seq = self.log.add_event(
+            self.session_id, kind, after=self.seq, agent=self.agent, **fields
+        )
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -60,9 +69,7 @@ class Runner:
         intake = self.prompter.intake(given)
         fields = {k: intake.get(k) or None for k in INTAKE_FIELDS}
         self.session_id = self.log.create_session(self.tree, {**fields, "agent": self.agent})
-        self.log.add_event(
-            self.session_id, "start", agent=self.agent, text=fields["customer"], value=fields
-        )
+        self._record("start", text=fields["customer"], value=fields)
         words = " ".join(v for v in (fields["customer"], fields["ticket"]) if v)
         self.prompter.show_similar(self.log.similar(words, exclude=self.session_id))
         engine = self._engine(fields)
@@ -74,13 +81,17 @@ class Runner:
         self.session_id = session["id"]
         events = self.log.events(self.session_id)
         engine = self._engine(session)
+        self.seq = max((e["seq"] for e in events), default=0)
         state = engine.replay(effective_answers(events))
         self.prompter.show_history(history_lines(session, events))
-        kind = "pickup" if session["status"] == "escalated" else "resume"
-        self.log.add_event(self.session_id, kind, agent=self.agent)
+        try:
+            choice = self._ask_after_escalation() if state.end is not None else None
+        except (KeyboardInterrupt, EOFError):
+            raise Paused(self.session_id, interrupted=True) from None
+        self._record("pickup" if session["status"] == "escalated" else "resume")
         self.log.update_session(self.session_id, status="active", agent=self.agent)
-        if state.end is not None:
-            state = self._after_escalation(engine, state)
+        if choice is not None:
+            state = self._after_escalation(engine, state, choice)
         return self._walk(engine, state)
 
     # -- the walk ------------------------------------------------------------------------------
@@ -99,9 +110,8 @@ class Runner:
         except EOFError:
             self._pause(state, "input ended")
             raise InputEnded(
-                f"the input ended mid-session; session {self.session_id} is paused: "
-                f"resume it in a terminal with 'troubleshoot resume "
-                f"{self.session_id}'"
+                f"the input ended (Ctrl-D, or no more input); session {self.session_id} is "
+                f"paused: continue it with 'troubleshoot resume {self.session_id}'"
             ) from None
         except (WalkError, AnswersError) as exc:
             self._pause(state, str(exc))
@@ -132,14 +142,12 @@ class Runner:
                 self.prompter.show_problem(f"'{step.node.id}': {exc}")
                 return state
             given = new.answers[-1]
-            self.log.add_event(
-                self.session_id,
+            self._record(
                 "answer",
-                agent=self.agent,
                 node=step.node.id,
                 step=step.key,
                 phase=step.phase,
-                prompt=step.question,
+                prompt=f"{step.item}: {step.question}" if step.item else step.question,
                 answer=given.shown,
                 value=given.value,
                 ms=int((time.monotonic() - started) * 1000),
@@ -149,10 +157,8 @@ class Runner:
             return self._back(engine, state)
         if isinstance(action, Note):
             if action.text.strip():
-                self.log.add_event(
-                    self.session_id,
+                self._record(
                     "note",
-                    agent=self.agent,
                     node=step.node.id,
                     text=action.text.strip(),
                 )
@@ -169,10 +175,8 @@ class Runner:
             return state
         undone = state.answers[-1]
         new = engine.back(state)
-        self.log.add_event(
-            self.session_id,
+        self._record(
             "back",
-            agent=self.agent,
             node=undone.node,
             step=undone.key,
             text=f"superseded: {undone.shown}",
@@ -181,11 +185,12 @@ class Runner:
 
     def _pause(self, state: State, why: str) -> None:
         node = state.step.node.id if state.step else None
-        self.log.add_event(self.session_id, "pause", agent=self.agent, node=node, text=why)
+        self._record("pause", node=node, text=why)
         self.log.update_session(self.session_id, status="paused", current_node=node)
 
-    def _after_escalation(self, engine: Engine, state: State) -> State:
-        """An escalated walk that ended: the next tier goes back a step or closes the case."""
+    def _ask_after_escalation(self) -> str:
+        """An escalated walk that ended: the next tier goes back a step, or closes the case
+        (the answer is "back" or the outcome to close with)."""
         choice = self.prompter.pick(
             "This case was escalated at the end of the tree. What now?",
             [
@@ -194,15 +199,19 @@ class Runner:
             ],
         )
         if choice == "back":
-            return self._back(engine, state)
-        outcome = self.prompter.pick(
+            return choice
+        return self.prompter.pick(
             "Outcome:", [(str(o), str(o)) for o in Outcome if o is not Outcome.ESCALATED]
         )
+
+    def _after_escalation(self, engine: Engine, state: State, choice: str) -> State:
+        if choice == "back":
+            return self._back(engine, state)
         closed = State(**{**state.__dict__})
         closed.end = End(
             node=None,
-            outcome=outcome,
-            summary=f"Closed by {self.agent} after escalation ({outcome})",
+            outcome=choice,
+            summary=f"Closed by {self.agent} after escalation ({choice})",
         )
         return closed
 
@@ -216,10 +225,8 @@ class Runner:
         if end.escalated:
             session = self.log.session(self.session_id)
             text = handoff(session, self.log.events(self.session_id), state, end.tier, end.reason)
-            self.log.add_event(
-                self.session_id,
+            self._record(
                 "escalate",
-                agent=self.agent,
                 node=node,
                 text=end.reason,
                 value={"tier": end.tier},
@@ -236,10 +243,8 @@ class Runner:
                 variables=state.variables,
             )
         else:
-            self.log.add_event(
-                self.session_id,
+            self._record(
                 "resolve",
-                agent=self.agent,
                 node=node,
                 text=end.summary,
                 value={"outcome": end.outcome},
@@ -267,10 +272,8 @@ class Runner:
         follow_up = check_date(str(wrap.get("follow_up") or "")) or None
         satisfaction = _check_score(wrap.get("satisfaction"))
         note = str(wrap.get("note") or "").strip() or None
-        self.log.add_event(
-            self.session_id,
+        self._record(
             "wrapup",
-            agent=self.agent,
             text=note,
             value={"follow_up": follow_up, "satisfaction": satisfaction},
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from troubleshoot.errors import AnswersError, TroubleshootError
+from troubleshoot.session.answers import AnswerError
 from troubleshoot.session.engine import Engine, State
 from troubleshoot.session.script import ScriptedAnswers, read_mapping
 from troubleshoot.tree import catalog
@@ -96,9 +97,13 @@ def walk(engine: Engine, script: ScriptedAnswers) -> State:
     """Answer every step from the script until the walk ends."""
     state = engine.start()
     for _ in range(MAX_STEPS):
-        if state.step is None:
+        step = state.step
+        if step is None:
             return state
-        state = engine.answer(state, script.take(state.step))
+        try:
+            state = engine.answer(state, script.take(step))
+        except AnswerError as exc:
+            raise AnswersError(f"{script.source}: '{step.node.id}': {exc}") from None
     raise AnswersError(
         f"{script.source}: still asking after {MAX_STEPS} answers: the answers go round a loop"
     )

@@ -17,8 +17,10 @@ def write_starter(tree_id: str, title: str | None, folder: Path) -> tuple[Path, 
             f"'{tree_id}' is not a valid tree id: use lowercase words "
             "joined by '-', like printer-offline"
         )
-    if not folder.is_dir():
-        raise TroubleshootError(f"no such folder: {folder}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TroubleshootError(f"cannot create the folder {folder}: {exc.strerror}") from None
     tree_file = folder / f"{tree_id}.tree.yaml"
     scenarios_file = folder / f"{tree_id}.scenarios.yaml"
     for path in (tree_file, scenarios_file):
