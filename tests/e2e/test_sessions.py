@@ -114,6 +114,8 @@ def test_back_then_a_different_branch(e2e: Any, login: Any) -> None:
     assert term.step() == 1
     options, pointer = term.options(question(login, "what-happens"))
     assert "<- Go back" not in options  # nothing before the first step
+    # the answer given before going back is preselected
+    assert options[pointer] == login.label("what-happens", "wrong-password")
     term.pick(
         question(login, "what-happens"),
         options,

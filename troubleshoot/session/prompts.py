@@ -68,6 +68,8 @@ class Frame:
     title: str
     phases: tuple[str, ...]
     can_go_back: bool
+    previous: Any = None
+    """The answer this step had before the agent went back to it (offered as the default)."""
 
 
 class Prompter(Protocol):
@@ -166,6 +168,7 @@ class TerminalPrompter:
             hint = "type :back, :note, :pause or :escalate for the session menu"
             answer = questionary.text(
                 step.question,
+                default="" if frame.previous is None else str(frame.previous),
                 instruction=f"({hint})",
                 validate=_number_check if step.kind == "number" else None,
             ).unsafe_ask()
@@ -176,9 +179,9 @@ class TerminalPrompter:
             picked = questionary.checkbox(step.question, choices=choices).unsafe_ask()
             chosen_action = next((p for p in picked if p in actions), None)
             return self._action(chosen_action) if chosen_action else Give(picked)
-        return self._select(step, actions)
+        return self._select(step, frame, actions)
 
-    def _select(self, step: Step, actions: list[str]) -> Action:
+    def _select(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
         if step.kind == "select":
@@ -194,7 +197,8 @@ class TerminalPrompter:
         options += [questionary.Separator()]
         options += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
         question = step.question if step.kind != "info" else "Ready to go on?"
-        picked = questionary.select(question, choices=options).unsafe_ask()
+        default = _default(frame.previous, [o.value for o in options if hasattr(o, "value")])
+        picked = questionary.select(question, choices=options, default=default).unsafe_ask()
         return self._action(picked) if picked in actions else Give(picked)
 
     def _action(self, action: str) -> Action:
@@ -306,6 +310,13 @@ class TerminalPrompter:
 
         choices = [questionary.Choice(label, value) for value, label in options]
         return str(questionary.select(question, choices=choices).unsafe_ask())
+
+
+def _default(previous: Any, values: list[Any]) -> Any:
+    """The option to preselect for an answer given before going back, if it is still offered."""
+    if isinstance(previous, bool):
+        previous = "yes" if previous else "no"
+    return previous if previous in values else None
 
 
 def _date_check(text: str) -> bool | str:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from troubleshoot.errors import AnswersError, Paused, StoreError, TroubleshootError
 from troubleshoot.session.answers import AnswerError
-from troubleshoot.session.engine import End, Engine, State, WalkError
+from troubleshoot.session.engine import Answer, End, Engine, State, WalkError
 from troubleshoot.session.history import (
     check_date,
     effective_answers,
@@ -55,6 +55,7 @@ class Runner:
         self.agent = agent
         self.session_id = ""
         self.seq = 0  # the last event of the session this runner knows of
+        self.undone: Answer | None = None  # the answer just superseded by going back
 
     def _record(self, kind: str, **fields: Any) -> None:
         """Log one event, refusing if another agent wrote to the session meanwhile."""
@@ -132,7 +133,9 @@ class Runner:
         self.log.update_session(
             self.session_id, current_node=step.node.id, variables=state.variables
         )
-        frame = Frame(self.tree.title, self.tree.phases, bool(state.answers))
+        undone = self.undone
+        previous = undone.value if undone is not None and undone.key == step.key else None
+        frame = Frame(self.tree.title, self.tree.phases, bool(state.answers), previous)
         started = time.monotonic()
         action = self.prompter.ask(step, frame)
         if isinstance(action, Give):
@@ -141,6 +144,7 @@ class Runner:
             except AnswerError as exc:
                 self.prompter.show_problem(f"'{step.node.id}': {exc}")
                 return state
+            self.undone = None
             given = new.answers[-1]
             self._record(
                 "answer",
@@ -175,6 +179,7 @@ class Runner:
             return state
         undone = state.answers[-1]
         new = engine.back(state)
+        self.undone = undone
         self._record(
             "back",
             node=undone.node,
