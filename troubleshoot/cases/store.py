@@ -22,10 +22,9 @@ from sqlite_utils import Database
 
 from troubleshoot.cases.schema import migrations
 from troubleshoot.errors import SessionChanged, SessionNotFound, StoreError
-from troubleshoot.tree.model import Tree
+from troubleshoot.tree.model import RESUMABLE, Status, Tree
 
 BUSY_TIMEOUT_MS = 5_000
-RESUMABLE = ("active", "paused", "escalated")
 WALK_CHANGES = ("answer", "back", "escalate", "resolve", "wrapup")
 
 
@@ -126,7 +125,7 @@ class Store:
                     "tree_title": tree.title,
                     "revision": tree.revision,
                     "tree_sha256": tree.sha256,
-                    "status": "active",
+                    "status": Status.ACTIVE,
                     "tree_sources": json.dumps([s.sha256 for s in tree.sources]),
                     "started": stamp,
                     "updated": stamp,

@@ -13,7 +13,7 @@ from troubleshoot.session.engine import End
 from troubleshoot.session.prompts import Prompter, TerminalPrompter
 from troubleshoot.session.runner import INTAKE_FIELDS, Runner
 from troubleshoot.tree import catalog
-from troubleshoot.tree.model import Tree
+from troubleshoot.tree.model import RESUMABLE, Tree
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -103,7 +103,7 @@ def resume_session(
             raise TroubleshootError("there are no paused or escalated sessions to resume")
         session_id = prompter.pick("Which session?", [(r["id"], _label(r)) for r in rows])
     session = store.session(session_id)
-    if session["status"] not in ("active", "paused", "escalated"):
+    if session["status"] not in RESUMABLE:
         raise TroubleshootError(
             f"session {session['id']} is {session['status']}: there is nothing left to resume"
         )

@@ -21,7 +21,7 @@ from troubleshoot.session.history import (
     history_lines,
 )
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
-from troubleshoot.tree.model import Outcome, Tree
+from troubleshoot.tree.model import Outcome, Status, Tree
 
 INTAKE_FIELDS = ("ticket", "customer", "tone", "desired_outcome")
 
@@ -89,8 +89,8 @@ class Runner:
             choice = self._ask_after_escalation() if state.end is not None else None
         except (KeyboardInterrupt, EOFError):
             raise Paused(self.session_id, interrupted=True) from None
-        self._record("pickup" if session["status"] == "escalated" else "resume")
-        self.log.update_session(self.session_id, status="active", agent=self.agent)
+        self._record("pickup" if session["status"] == Status.ESCALATED else "resume")
+        self.log.update_session(self.session_id, status=Status.ACTIVE, agent=self.agent)
         if choice is not None:
             state = self._after_escalation(engine, state, choice)
         return self._walk(engine, state)
@@ -191,7 +191,7 @@ class Runner:
     def _pause(self, state: State, why: str) -> None:
         node = state.step.node.id if state.step else None
         self._record("pause", node=node, text=why)
-        self.log.update_session(self.session_id, status="paused", current_node=node)
+        self.log.update_session(self.session_id, status=Status.PAUSED, current_node=node)
 
     def _ask_after_escalation(self) -> str:
         """An escalated walk that ended: the next tier goes back a step, or closes the case
@@ -238,7 +238,7 @@ class Runner:
             )
             self.log.update_session(
                 self.session_id,
-                status="escalated",
+                status=Status.ESCALATED,
                 outcome=end.outcome,
                 summary=end.summary,
                 reply=end.reply,
@@ -256,7 +256,7 @@ class Runner:
             )
             self.log.update_session(
                 self.session_id,
-                status="resolved",
+                status=Status.RESOLVED,
                 outcome=end.outcome,
                 summary=end.summary,
                 reply=end.reply,
