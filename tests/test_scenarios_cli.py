@@ -82,3 +82,23 @@ scenarios:
     assert "'devise' is not a node of the tree 'engine-demo'; did you mean 'device'?" \
         in result.output
     assert "no scenario expects the outcome(s): works-as-designed, escalated" in result.output
+
+
+def test_a_library_is_tested_from_its_entries(tmp_path: Path) -> None:
+    scenario(tmp_path, GOOD)
+    library = write(tmp_path / "trees" / "lib" / "checks.scenarios.yaml", """\
+scenarios:
+  - name: online
+    start: reachable
+    answers: {reachable: yes}
+    expect: {outcome: returned, end: online, variables: {online: true}}
+  - name: no entry given
+    answers: {reachable: no}
+    expect: {outcome: returned}
+""")
+    result = runner.invoke(app, ["test", str(library)])
+    assert result.exit_code == 1
+    assert "PASS" in result.output and ":: online" in result.output
+    assert "'checks' is a library of sub-trees: give the scenario 'start: <entry node>'" \
+        in result.output
+    assert "no scenario ends at the return node(s): not-online" in result.output

@@ -17,6 +17,7 @@ from troubleshoot.tree import expr
 from troubleshoot.tree import model as m
 
 MAX_MOVES = 10_000
+RETURNED = "returned"  # the outcome of a walk started at a sub-tree entry
 
 
 class WalkError(TroubleshootError):
@@ -94,17 +95,23 @@ class State:
 class Engine:
     """Walks one tree; every method returns a new `State` and leaves its argument untouched."""
 
-    def __init__(self, tree: m.Tree, context: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, tree: m.Tree, context: dict[str, Any] | None = None, entry: str | None = None
+    ) -> None:
+        """`entry` starts the walk at a sub-tree node instead of `start` (to test a library);
+        the walk then ends at its first `return`."""
         self.tree = tree
         self.context = {k: "" if v is None else v for k, v in (context or {}).items()}
+        self.entry = entry
 
     # -- public --------------------------------------------------------------------------------
 
     def start(self) -> State:
-        if self.tree.start is None:
-            raise WalkError(f"the tree {self.tree.path} has no start node")
+        first = self.entry or self.tree.start
+        if first is None or first not in self.tree.nodes:
+            raise WalkError(f"the tree {self.tree.path} has no node '{first}' to start at")
         state = State(variables=self._initial_variables())
-        self._enter(state, self.tree.start)
+        self._enter(state, first)
         return state
 
     def answer(self, state: State, raw: Any) -> State:
@@ -239,9 +246,13 @@ class Engine:
             state.end = self._end(state, node)
         return None
 
-    def _return(self, state: State, node: m.Return) -> str:
+    def _return(self, state: State, node: m.Return) -> str | None:
         for name, source in node.values:
             state.variables[name] = self._eval(source, state, node)
+        if not state.stack and self.entry is not None:
+            values = ", ".join(f"{name} = {state.variables[name]!r}" for name, _ in node.values)
+            state.end = End(node=node, outcome=RETURNED, summary=f"Returned {values}".strip())
+            return None
         if not state.stack:
             raise WalkError(
                 f"{node.path}:{node.line}: 'return' node '{node.id}' was reached "

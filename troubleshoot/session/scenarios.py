@@ -12,6 +12,8 @@ from troubleshoot.session.answers import AnswerError
 from troubleshoot.session.engine import Engine, State
 from troubleshoot.session.script import ScriptedAnswers, read_mapping
 from troubleshoot.tree import catalog
+from troubleshoot.tree import model as m
+from troubleshoot.tree.loader import load_tree
 from troubleshoot.tree.located import LocatedDict
 from troubleshoot.tree.model import Tree
 
@@ -27,6 +29,7 @@ class Result:
     file: Path
     name: str
     failures: list[str] = field(default_factory=list)
+    end: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -48,7 +51,9 @@ def scenario_files(paths: list[Path]) -> list[Path]:
 def _tree_for(path: Path, data: LocatedDict, folders: list[Path]) -> Tree:
     tree_id = data.get("tree") or path.name.removesuffix(SUFFIX)
     beside = path.parent / f"{tree_id}.tree.yaml"
-    return catalog.load(str(beside) if beside.is_file() else str(tree_id), folders)
+    if beside.is_file():  # a library of sub-trees too, which `run` refuses
+        return load_tree(beside, catalog.root_for(beside, folders))
+    return catalog.load(str(tree_id), folders)
 
 
 def run_file(path: Path, folders: list[Path]) -> list[Result]:
@@ -62,7 +67,7 @@ def run_file(path: Path, folders: list[Path]) -> list[Result]:
     except TroubleshootError as exc:
         return [Result(path, "(file)", [str(exc)])]
     results = [_run_one(path, tree, index, item) for index, item in enumerate(scenarios)]
-    results.append(_coverage(path, tree, scenarios))
+    results.append(_coverage(path, tree, scenarios, {r.end for r in results}))
     return [r for r in results if r.name]
 
 
@@ -82,14 +87,22 @@ def _run_one(path: Path, tree: Tree, index: int, item: Any) -> Result:
             f"line {line}: unknown expectation '{unknown[0]}' (use {', '.join(EXPECT_KEYS)})"
         )
         return result
+    entry = item.get("start")
+    if tree.library and entry is None:
+        result.failures.append(
+            f"line {line}: '{tree.id}' is a library of sub-trees: give the "
+            "scenario 'start: <entry node>'"
+        )
+        return result
     script = ScriptedAnswers(dict(answers), f"{path.name}, scenario '{result.name}'")
     try:
         script.check_against(tree)
-        state = walk(Engine(tree, item.get("intake") or {}), script)
+        state = walk(Engine(tree, item.get("intake") or {}, entry=entry), script)
     except TroubleshootError as exc:
         result.failures.append(str(exc))
         return result
     result.failures += _compare(expect, state)
+    result.end = state.end.node.id if state.end and state.end.node else None
     return result
 
 
@@ -140,18 +153,20 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
     return failures
 
 
-def _coverage(path: Path, tree: Tree, scenarios: list[Any]) -> Result:
-    """A failed result naming the tree's outcomes that no scenario expects."""
-    expected = {
-        str(s.get("expect", {}).get("outcome"))
-        for s in scenarios
-        if isinstance(s, dict) and isinstance(s.get("expect"), dict)
-    }
-    missing = [o for o in tree.outcomes() if o not in expected]
+def _coverage(path: Path, tree: Tree, scenarios: list[Any], ends: set[str | None]) -> Result:
+    """A failed result naming the outcomes (for a library: the returns) no scenario reaches."""
+    if tree.library:
+        returns = [n.id for n in tree.nodes.values() if isinstance(n, m.Return)]
+        missing = [r for r in returns if r not in ends]
+        what = "no scenario ends at the return node(s)"
+    else:
+        expected = {
+            str(s.get("expect", {}).get("outcome"))
+            for s in scenarios
+            if isinstance(s, dict) and isinstance(s.get("expect"), dict)
+        }
+        missing = [o for o in tree.outcomes() if o not in expected]
+        what = "no scenario expects the outcome(s)"
     if not missing:
         return Result(path, "")
-    return Result(
-        path,
-        "every outcome is covered",
-        [f"no scenario expects the outcome(s): {', '.join(missing)}"],
-    )
+    return Result(path, "every outcome is covered", [f"{what}: {', '.join(missing)}"])
