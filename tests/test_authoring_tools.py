@@ -10,13 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import troubleshoot.cli.authoring
-import troubleshoot.cli.sessions
-from troubleshoot.cli import app
+from troubleshoot.cli import app, authoring
 from troubleshoot.tree.schema import SCHEMA_FILE, schema_text
 
 runner = CliRunner()
-PACKAGE = Path(troubleshoot.cli.authoring.__file__).resolve().parent.parent
+PACKAGE = Path(authoring.__file__).resolve().parent.parent
 
 
 def test_shipped_schema_file_is_current() -> None:

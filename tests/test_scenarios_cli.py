@@ -6,8 +6,6 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-import troubleshoot.cli.authoring
-import troubleshoot.cli.sessions  # noqa: F401 - registers the commands
 from troubleshoot.cli import app
 
 TREES = Path(__file__).parent / "fixtures" / "trees"

@@ -1,19 +1,17 @@
 """The command line: thin Typer commands over `tree`, `session` and `cases`.
 
 Every `TroubleshootError` raised by a command becomes ``Error: <message>`` on stderr and exit 1,
-in one place (`_Group.invoke`).
+in one place (`app._Group.invoke`). Importing this package registers every command on `app`.
 """
 
 from __future__ import annotations
 
+from troubleshoot.cli import authoring, sessions
 from troubleshoot.cli.app import app
+
+__all__ = ["app", "authoring", "main", "sessions"]
 
 
 def main() -> None:
     """The `troubleshoot` console script."""
-    from troubleshoot.cli import authoring, sessions  # noqa: F401 - registers the commands
-
     app()
-
-
-__all__ = ["app", "main"]
