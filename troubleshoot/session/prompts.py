@@ -70,6 +70,7 @@ class Frame:
     can_go_back: bool
     previous: Any = None
     """The answer this step had before the agent went back to it (offered as the default)."""
+    case: str = ""
 
 
 class Prompter(Protocol):
@@ -121,7 +122,10 @@ class TerminalPrompter:
 
         self.console.print()
         self.console.print(Rule(Text(f"{frame.title} - step {step.number}"), style="cyan"))
-        self.console.print(phase_bar(frame.phases, step.phase))
+        bar = phase_bar(frame.phases, step.phase)
+        if frame.case:
+            bar.append(f"    case {frame.case}", style="dim")
+        self.console.print(bar)
 
     def _draw(self, step: Step) -> None:
         from rich.markdown import Markdown

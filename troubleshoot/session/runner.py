@@ -135,7 +135,9 @@ class Runner:
         )
         undone = self.undone
         previous = undone.value if undone is not None and undone.key == step.key else None
-        frame = Frame(self.tree.title, self.tree.phases, bool(state.answers), previous)
+        frame = Frame(
+            self.tree.title, self.tree.phases, bool(state.answers), previous, self.session_id
+        )
         started = time.monotonic()
         action = self.prompter.ask(step, frame)
         if isinstance(action, Give):

@@ -32,9 +32,6 @@ class ScriptedAnswers:
                     f"'{tree.id}'{did_you_mean(str(key), tree.nodes)}"
                 )
 
-    def has(self, step: Step) -> bool:
-        return step.node.id in self.answers
-
     def take(self, step: Step) -> Any:
         """The next answer for this step; raises `AnswersError` if there is none left."""
         node_id = step.node.id

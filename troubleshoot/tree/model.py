@@ -217,7 +217,6 @@ class Resolve(NodeBase):
 
 
 Node = Ask | Info | Route | Try | Fix | Call | Goto | Return | Escalate | Resolve
-TERMINALS = (Escalate, Resolve)
 
 
 @dataclass(frozen=True)
@@ -254,9 +253,6 @@ class Tree:
     imports: Mapping[str, str] = field(default_factory=dict)
     nodes: Mapping[str, Node] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
-
-    def node(self, node_id: str) -> Node:
-        return self.nodes[node_id]
 
     def own_nodes(self) -> Iterator[Node]:
         """Nodes written in this tree's own file (not in its imports)."""
