@@ -50,16 +50,18 @@ def _confirm(raw: Any) -> tuple[bool, str]:
 def _number(raw: Any) -> tuple[float | int, str]:
     if isinstance(raw, bool):
         raise AnswerError(f"expected a number, got {raw!r}")
+    value: float | int
     if isinstance(raw, (int, float)):
-        return raw, str(raw)
-    text = str(raw).strip().replace(",", "")
-    try:
-        value: float | int = int(text)
-    except ValueError:
+        value, text = raw, str(raw)
+    else:
+        text = str(raw).strip().replace(",", "")
         try:
-            value = float(text)
+            value = int(text)
         except ValueError:
-            raise AnswerError(f"expected a number, got {raw!r}") from None
+            try:
+                value = float(text)
+            except ValueError:
+                raise AnswerError(f"expected a number, got {raw!r}") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise AnswerError(f"expected a number, got {raw!r}")
     return value, text
