@@ -157,3 +157,17 @@ def test_sub_tree_steps_take_the_callers_phase(engine: Engine) -> None:
     assert state.step is not None and state.step.node.id == "net.reachable"
     assert state.step.node.phase is None
     assert state.step.phase == "isolate"
+
+
+def test_answers_in_a_markdown_body_stay_literal(tmp_path: Path) -> None:
+    tree = tmp_path / "md.tree.yaml"
+    tree.write_text(
+        "id: md\ntitle: Md\nstart: q\nnodes:\n"
+        "  q: {ask: Say something, type: text, save_as: said, next: show}\n"
+        "  show: {info: Shown, body: 'They said **{{ said }}**', next: done}\n"
+        "  done: {resolve: ok}\n"
+    )
+    engine = Engine(load_tree(tree))
+    state = engine.answer(engine.start(), "[click](http://x) <b>")
+    assert state.step is not None
+    assert state.step.body == r"They said **\[click\]\(http://x\) \<b\>**"

@@ -306,7 +306,9 @@ class Engine:
             choices=choices,
             steps=tuple(self.render(s, state) or "" for s in steps),
             say=self.render(node.say, state),
-            body=self.render(node.body, state),
+            body=None
+            if node.body is None
+            else expr.render(node.body, state.scope(), markdown=True),
             help=self.render(node.help, state),
             phase=node.phase or self._caller_phase(state),
         )

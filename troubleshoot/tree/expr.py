@@ -7,6 +7,7 @@ reach templates as variable values, never as template source.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -40,11 +41,22 @@ class ExpressionError(TroubleshootError):
 
 
 @cache
-def _env() -> SandboxedEnvironment:
+def _env(markdown: bool = False) -> SandboxedEnvironment:
+    """The sandbox; with `markdown`, every value written into the text is escaped for Markdown,
+    so an answer cannot add links, emphasis or HTML to a Markdown `body`."""
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    finalize = escape_markdown if markdown else None
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=finalize)
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~])")
+
+
+def escape_markdown(value: Any) -> str:
+    """A value as literal Markdown text (HTML and Markdown specials escaped)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
 
 
 def is_template(text: str) -> bool:
@@ -81,8 +93,8 @@ def _compiled_expression(source: str) -> Any:
 
 
 @cache
-def _compiled_template(source: str) -> Any:
-    return _env().from_string(source)
+def _compiled_template(source: str, markdown: bool = False) -> Any:
+    return _env(markdown).from_string(source)
 
 
 def evaluate(source: str, variables: dict[str, Any]) -> Any:
@@ -95,13 +107,14 @@ def evaluate(source: str, variables: dict[str, Any]) -> Any:
         raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from None
 
 
-def render(source: str, variables: dict[str, Any]) -> str:
-    """A text template filled in with these variables (plain text is returned as it is)."""
+def render(source: str, variables: dict[str, Any], markdown: bool = False) -> str:
+    """A text template filled in with these variables (plain text is returned as it is);
+    `markdown` escapes the values for a Markdown text."""
     if not is_template(source):
         return source
     from jinja2 import TemplateError
 
     try:
-        return str(_compiled_template(source).render(**variables))
+        return str(_compiled_template(source, markdown).render(**variables))
     except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise ExpressionError(f"cannot fill in {source!r}: {exc}") from None
