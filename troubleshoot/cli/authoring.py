@@ -87,7 +87,7 @@ def trees(
         ]
         table.add_row(*cells, *([row.problems] if broken else []))
     console().print(table)
-    duplicates = [row.problems for row in found if row.problems.startswith("two trees")]
+    duplicates = [row.problems for row in found if row.duplicate]
     if duplicates:
         raise TroubleshootError("\n".join(duplicates))
 

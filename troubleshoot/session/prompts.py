@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from troubleshoot.errors import AnswersError
+from troubleshoot.session.answers import AnswerError, coerce
 from troubleshoot.session.engine import End, State, Step
+from troubleshoot.session.history import check_date
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -324,9 +327,6 @@ def _default(previous: Any, values: list[Any]) -> Any:
 
 
 def _date_check(text: str) -> bool | str:
-    from troubleshoot.errors import AnswersError
-    from troubleshoot.session.history import check_date
-
     try:
         check_date(text.strip())
     except AnswersError:
@@ -335,8 +335,6 @@ def _date_check(text: str) -> bool | str:
 
 
 def _number_check(text: str) -> bool | str:
-    from troubleshoot.session.answers import AnswerError, coerce
-
     if text.strip() in ACTION_LABELS:
         return True
     try:

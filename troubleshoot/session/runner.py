@@ -7,6 +7,7 @@ killed terminal loses nothing that was answered; `resume` replays the logged ans
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -214,13 +215,8 @@ class Runner:
     def _after_escalation(self, engine: Engine, state: State, choice: str) -> State:
         if choice == "back":
             return self._back(engine, state)
-        closed = State(**{**state.__dict__})
-        closed.end = End(
-            node=None,
-            outcome=choice,
-            summary=f"Closed by {self.agent} after escalation ({choice})",
-        )
-        return closed
+        summary = f"Closed by {self.agent} after escalation ({choice})"
+        return replace(state, end=End(node=None, outcome=choice, summary=summary))
 
     # -- the end -------------------------------------------------------------------------------
 
@@ -229,42 +225,31 @@ class Runner:
         assert end is not None
         node = end.node.id if end.node else None
         text = None
+        common = {
+            "outcome": end.outcome,
+            "summary": end.summary,
+            "reply": end.reply,
+            "current_node": node,
+            "variables": state.variables,
+        }
         if end.escalated:
             session = self.log.session(self.session_id)
             text = handoff(session, self.log.events(self.session_id), state, end.tier, end.reason)
-            self._record(
-                "escalate",
-                node=node,
-                text=end.reason,
-                value={"tier": end.tier},
-            )
+            self._record("escalate", node=node, text=end.reason, value={"tier": end.tier})
             self.log.update_session(
                 self.session_id,
                 status=Status.ESCALATED,
-                outcome=end.outcome,
-                summary=end.summary,
-                reply=end.reply,
-                current_node=node,
+                **common,
                 escalated_to=end.tier,
                 escalation_reason=end.reason,
-                variables=state.variables,
             )
         else:
-            self._record(
-                "resolve",
-                node=node,
-                text=end.summary,
-                value={"outcome": end.outcome},
-            )
+            self._record("resolve", node=node, text=end.summary, value={"outcome": end.outcome})
             self.log.update_session(
                 self.session_id,
                 status=Status.RESOLVED,
-                outcome=end.outcome,
-                summary=end.summary,
-                reply=end.reply,
-                current_node=node,
+                **common,
                 fixed_by=state.variables.get("last_fix") or None,
-                variables=state.variables,
                 ended=_now(),
             )
         self.prompter.show_end(end, state, text)

@@ -115,10 +115,10 @@ def check_paths(paths: list[Path], folders: list[Path]) -> list[tuple[Path, list
             files.append((path, root_for(path, folders)))
         else:
             raise TreeNotFound(f"no such file or folder: {path}")
-    results = [(file, check_file(file, root)[1]) for file, root in files]
+    extra: dict[Path, list[Problem]] = {}
     for twin, problem in twins:
-        results = [(f, [*found, problem] if f == twin else found) for f, found in results]
-    return results
+        extra.setdefault(twin, []).append(problem)
+    return [(file, check_file(file, root)[1] + extra.get(file, [])) for file, root in files]
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,8 @@ class Summary:
     phases: tuple[str, ...]
     path: Path
     problems: str = ""
+    duplicate: bool = False
+    """Another file in the same folder has this id (an error: `problems` names both)."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -157,8 +159,9 @@ def summaries(folders: list[Path]) -> list[Summary]:
         note = f"{errors} error(s): run 'troubleshoot validate {entry.path}'" if errors else ""
         if entry.twin is not None:
             note = entry.duplicate_error()
+        twin = entry.twin is not None
         if tree is None:
-            rows.append(Summary(entry.id, "?", 0, 0, (), entry.path, note))
+            rows.append(Summary(entry.id, "?", 0, 0, (), entry.path, note, twin))
         elif not tree.library:
             rows.append(
                 Summary(
@@ -169,6 +172,7 @@ def summaries(folders: list[Path]) -> list[Summary]:
                     tree.phases,
                     entry.path,
                     note,
+                    twin,
                 )
             )
     return rows

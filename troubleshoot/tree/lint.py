@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from troubleshoot.tree import model as m
 from troubleshoot.tree.problems import Problem, Severity
@@ -19,15 +19,20 @@ def edges(tree: m.Tree, node: m.Node) -> list[str]:
     return [t for t in targets if t in tree.nodes]
 
 
-def _reachable(tree: m.Tree, starts: Iterable[str]) -> set[str]:
+def _closure(starts: Iterable[str], links: Mapping[str, list[str]]) -> set[str]:
+    """Every node reached from `starts` by following `links`."""
     seen = set(starts)
     queue = deque(seen)
     while queue:
-        for target in edges(tree, tree.nodes[queue.popleft()]):
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
+        for other in links[queue.popleft()]:
+            if other not in seen:
+                seen.add(other)
+                queue.append(other)
     return seen
+
+
+def _reachable(tree: m.Tree, starts: Iterable[str]) -> set[str]:
+    return _closure(starts, {i: edges(tree, n) for i, n in tree.nodes.items()})
 
 
 def _can_end(tree: m.Tree) -> set[str]:
@@ -37,13 +42,7 @@ def _can_end(tree: m.Tree) -> set[str]:
         for target in edges(tree, node):
             incoming[target].append(node_id)
     ends = [i for i, n in tree.nodes.items() if isinstance(n, (m.Resolve, m.Escalate, m.Return))]
-    seen, queue = set(ends), deque(ends)
-    while queue:
-        for source in incoming[queue.popleft()]:
-            if source not in seen:
-                seen.add(source)
-                queue.append(source)
-    return seen
+    return _closure(ends, incoming)
 
 
 def _problem(node: m.Node, message: str, severity: Severity = Severity.ERROR) -> Problem:
