@@ -36,6 +36,7 @@ class _TreeLoader(_BaseLoader):
         super().__init__(stream)
         self.path = path
         self.problems: list[Problem] = []
+        self.refused_tag = False
 
 
 _TreeLoader.add_implicit_resolver(
@@ -86,8 +87,25 @@ def _construct_sequence(loader: _TreeLoader, node: yaml.SequenceNode) -> Located
     return result
 
 
+def _refuse_tag(loader: _TreeLoader, node: yaml.Node) -> None:
+    """Any tag we do not know (`!!python/object`, `!custom`) is a located problem, never code."""
+    line, col = _mark(node)
+    loader.refused_tag = True
+    tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+    loader.problems.append(
+        Problem(
+            loader.path,
+            line,
+            col,
+            f"the tag '{tag}' is not allowed in a tree: write plain text, numbers, "
+            "lists and mappings only",
+        )
+    )
+
+
 _TreeLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _TreeLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_TreeLoader.add_constructor(None, _refuse_tag)
 
 
 def _too_deep(text: str) -> bool:
@@ -101,6 +119,19 @@ def _too_deep(text: str) -> bool:
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return False
+
+
+def _flow_depth(text: str, end: int) -> int:
+    """Unclosed `[` and `{` before `end`: how deep flow collections nest where parsing stopped.
+
+    Our own measure, so a deep file gets our message whichever layer (ours or libyaml's own
+    nesting limit) stops first.
+    """
+    head = text[:end]
+    return head.count("[") + head.count("{") - head.count("]") - head.count("}")
+
+
+TOO_DEEP = "the YAML is nested too deeply to be a decision tree"
 
 
 def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
@@ -119,12 +150,14 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     try:
         if _too_deep(text):
             return None, [
-                Problem(path, 1, 1, "the YAML is nested too deeply to be a decision tree")
+                Problem(path, 1, 1, TOO_DEEP)
             ]
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if mark is not None and _flow_depth(text, mark.index) > MAX_DEPTH:
+            return None, [Problem(path, 1, 1, TOO_DEEP)]
         what = " ".join(p for p in (exc.context, exc.problem) if p)
         return None, [*loader.problems, Problem(path, line, col, f"invalid YAML: {what}")]
     except yaml.reader.ReaderError as exc:
@@ -144,10 +177,12 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         message = " ".join(str(exc).split())
         return None, [*loader.problems, Problem(path, 1, 1, f"invalid YAML: {message}")]
     except RecursionError:
-        return None, [Problem(path, 1, 1, "the YAML is nested too deeply to be a decision tree")]
+        return None, [Problem(path, 1, 1, TOO_DEEP)]
     except (ValueError, TypeError, OverflowError) as exc:
         # PyYAML's own constructors raise these for values such as `!!int abc`.
         return None, [*loader.problems, Problem(path, 1, 1, f"invalid YAML value: {exc}")]
     finally:
         loader.dispose()
+    if loader.refused_tag:
+        return None, loader.problems
     return data, loader.problems
