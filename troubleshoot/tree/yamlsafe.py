@@ -149,9 +149,7 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     loader = _TreeLoader(text, path)
     try:
         if _too_deep(text):
-            return None, [
-                Problem(path, 1, 1, TOO_DEEP)
-            ]
+            return None, [Problem(path, 1, 1, TOO_DEEP)]
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
