@@ -108,7 +108,7 @@ scenarios:
     answers: {device: laptop, seen-before: no, net.reachable: yes, basics: [no, yes]}
     expect:
       outcome: resolved
-      reply_contains: [we fixed it, LOG OUT AND IN]
+      reply_contains: [we fixed it, LOG OUT AND IN, "log  out\n  and in"]
       reply_excludes: [Restart the app]
       summary_contains: Fixed on laptop
       summary_excludes: [phone]
@@ -122,7 +122,8 @@ def test_reply_and_summary_are_checked_as_rendered(tmp_path: Path) -> None:
 
 
 def test_a_wrong_reply_says_which_text_and_shows_the_reply(tmp_path: Path) -> None:
-    bad = REPLY.replace("[we fixed it, LOG OUT AND IN]", "[we fixed it, Clear the cache]").replace(
+    bad = REPLY.replace(
+        "[we fixed it, LOG OUT AND IN", "[we fixed it, Clear the cache").replace(
         "[Restart the app]", "[seen 1 time]").replace("summary_excludes: [phone]",
                                                       "summary_excludes: [laptop]")
     result = runner.invoke(app, ["test", str(scenario(tmp_path, bad))])

@@ -158,13 +158,13 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
 
 
 def _text_failures(expect: dict[str, Any], end: End) -> list[str]:
-    """`reply_contains` and the like: texts looked for, ignoring case, in the reply draft and
-    the summary as the session renders them at its end."""
+    """`reply_contains` and the like: texts looked for, ignoring case and line breaks, in the
+    reply draft and the summary as the session renders them at its end."""
     failures = []
     for key, (attribute, wanted) in TEXT_CHECKS.items():
         texts = _texts(expect.get(key, [])) or []
         rendered = getattr(end, attribute) or ""
-        wrong = [str(t) for t in texts if (str(t).lower() in rendered.lower()) != wanted]
+        wrong = [t for t in texts if (_plain(t) in _plain(rendered)) != wanted]
         if not wrong:
             continue
         missing = "missing from" if wanted else "present in"
@@ -184,6 +184,11 @@ def _expect_problem(expect: dict[str, Any]) -> str | None:
         if key in TEXT_CHECKS and _texts(expect[key]) is None:
             return f"'{key}' takes a text or a list of texts"
     return None
+
+
+def _plain(text: str) -> str:
+    """Text compared the way a reader sees it: any run of spaces and line breaks is one space."""
+    return " ".join(text.lower().split())
 
 
 def _texts(value: Any) -> list[str] | None:
