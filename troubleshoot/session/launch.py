@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,8 +129,8 @@ def _label(session: SessionRecord) -> str:
 
 def tree_for_session(case_log: CaseLog, session: SessionRecord, folders: list[Path]) -> Tree:
     """The exact tree revision the session started on: the current file if unchanged, else the
-    copy kept in the case log."""
-    from troubleshoot.tree.loader import load_tree
+    copy kept in the case log, loaded from memory."""
+    from troubleshoot.tree.loader import load_stored_tree
 
     try:
         current = catalog.load(session.tree_id, folders)
@@ -145,10 +144,4 @@ def tree_for_session(case_log: CaseLog, session: SessionRecord, folders: list[Pa
             f"the tree '{session.tree_id}' of session {session.id} "
             "is neither on the tree path nor in the case log"
         )
-    folder = Path(tempfile.mkdtemp(prefix="troubleshoot-tree-"))
-    for rel, text in sources.items():
-        target = folder / Path(rel).name if Path(rel).is_absolute() else folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    main = next(iter(sources))
-    return load_tree(folder / (Path(main).name if Path(main).is_absolute() else main), folder)
+    return load_stored_tree(sources)

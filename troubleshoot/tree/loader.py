@@ -2,11 +2,14 @@
 
 `check_file` never raises for anything wrong with a file; it returns every problem found, each as
 ``path:line:col``. `load_tree` is for running: it raises `TreeError` when a file has errors.
+Files come from a `TreeReader` (the disk by default); `load_stored_tree` loads a revision kept in
+the case log from memory.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from troubleshoot.tree.build import FileBuilder, FileParts
 from troubleshoot.tree.fields import Reporter, did_you_mean, type_name
 from troubleshoot.tree.located import LocatedDict, Mark
 from troubleshoot.tree.problems import Problem, Severity
+from troubleshoot.tree.sources import FolderReader, MemoryReader, TreeReader
 
 
 @dataclass
@@ -31,8 +35,9 @@ class _File:
 class _Assembly:
     """Loads one tree file and, recursively, the files it imports."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
+    def __init__(self, root: Path, reader: TreeReader) -> None:
+        self.reader = reader
+        self.root = reader.resolve(root)
         self.problems: list[Problem] = []
         self.files: list[_File] = []
 
@@ -73,7 +78,7 @@ class _Assembly:
 
     def _read(self, path: Path, report: Reporter, mark: tuple[str, Mark] | None) -> str | None:
         try:
-            raw = path.read_bytes()
+            raw = self.reader.read(path)
         except OSError as exc:
             where, (line, col) = mark if mark else (str(path), (1, 1))
             self.problems.append(
@@ -91,7 +96,7 @@ class _Assembly:
             return None
 
     def _relative(self, path: Path) -> str:
-        resolved = path.resolve()
+        resolved = self.reader.resolve(path)
         return (
             str(resolved.relative_to(self.root))
             if resolved.is_relative_to(self.root)
@@ -101,7 +106,7 @@ class _Assembly:
     def _import(
         self, importer: Path, rel: str, mark: Mark, prefix: str, chain: tuple[Path, ...]
     ) -> _File | None:
-        target = (importer.parent / rel).resolve()
+        target = self.reader.resolve(importer.parent / rel)
         where = str(importer)
         if not target.is_relative_to(self.root):
             self.problems.append(
@@ -113,7 +118,7 @@ class _Assembly:
                 )
             )
             return None
-        cycle = (*chain, importer.resolve())
+        cycle = (*chain, self.reader.resolve(importer))
         if target in cycle:
             names = " -> ".join(p.name for p in (*cycle[cycle.index(target) :], target))
             self.problems.append(Problem(where, *mark, f"import cycle: {names}"))
@@ -164,11 +169,13 @@ def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
                 )
 
 
-def check_file(path: Path, root: Path | None = None) -> tuple[m.Tree | None, list[Problem]]:
+def check_file(
+    path: Path, root: Path | None = None, reader: TreeReader | None = None
+) -> tuple[m.Tree | None, list[Problem]]:
     """Load and lint one tree file; every problem found, errors and warnings, sorted."""
     from troubleshoot.tree.lint import lint
 
-    assembly = _Assembly(root or path.parent)
+    assembly = _Assembly(root or path.parent, reader or FolderReader())
     main = assembly.load(path, "", ())
     problems = assembly.problems
     if main is None:
@@ -214,9 +221,9 @@ def check_file(path: Path, root: Path | None = None) -> tuple[m.Tree | None, lis
     return tree, sorted(set(problems))
 
 
-def load_tree(path: Path, root: Path | None = None) -> m.Tree:
+def load_tree(path: Path, root: Path | None = None, reader: TreeReader | None = None) -> m.Tree:
     """A tree ready to run; raises `TreeError` listing every error if it is not."""
-    tree, problems = check_file(path, root)
+    tree, problems = check_file(path, root, reader)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if tree is None or errors:
         shown = "\n".join(f"  {p}" for p in errors[:20])
@@ -224,6 +231,23 @@ def load_tree(path: Path, root: Path | None = None) -> m.Tree:
         raise TreeError(
             f"the tree {path} has {len(errors)} error(s); fix them and run "
             f"'troubleshoot validate {path}':\n{shown}{more}",
+            errors,
+        )
+    return tree
+
+
+def load_stored_tree(files: Mapping[str, str]) -> m.Tree:
+    """A tree from `{path: text}` (main file first), as the case log keeps a revision; read
+    from memory only, so a stored path never decides where anything is read or written."""
+    if not files:
+        raise TreeError("no tree files were given to load")
+    reader = MemoryReader(files)
+    tree, problems = check_file(reader.place(next(iter(files))), reader.root, reader)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if tree is None or errors:
+        shown = "\n".join(f"  {p}" for p in errors[:20])
+        raise TreeError(
+            f"the copy of the tree kept in the case log has {len(errors)} error(s):\n{shown}",
             errors,
         )
     return tree
