@@ -60,7 +60,7 @@ def test_stored_files_outside_their_folder_are_not_read() -> None:
         "main.tree.yaml": "format: 1\nid: main\ntitle: M\nimports: {a: ../../x/evil.tree.yaml}\n"
         "start: s\nnodes:\n  s: {resolve: done}\n",
     }
-    with pytest.raises(
-        TreeError, match="(?s)kept in the case log.*points outside the trees folder"
-    ):
+    with pytest.raises(TreeError) as caught:
         load_stored_tree(files)
+    assert str(caught.value).startswith("the copy of the tree kept in the case log has 1 error")
+    assert "points outside the trees folder" in str(caught.value)
