@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 from troubleshoot.errors import AnswersError
+from troubleshoot.session.step import StepKind
 from troubleshoot.tree.model import Choice
 
 YES = frozenset({"yes", "y", "true", "fixed", "1"})
@@ -15,25 +16,37 @@ class AnswerError(AnswersError):
     """An answer that does not fit the question."""
 
 
-def coerce(kind: str, choices: tuple[Choice, ...], raw: Any) -> tuple[Any, str]:
+def coerce(kind: StepKind, choices: tuple[Choice, ...], raw: Any) -> tuple[Any, str]:
     """The value for a step of this kind and how it is shown; raises `AnswerError`."""
-    if kind == "info":
-        return None, "continue"
-    if kind == "confirm":
-        return _confirm(raw)
-    if kind == "number":
-        return _number(raw)
-    if kind == "select":
-        choice = _choice(choices, raw)
-        return choice.value, choice.label
-    if kind == "multiselect":
-        items = raw if isinstance(raw, list) else [p for p in str(raw).split(",") if p.strip()]
-        picked = [_choice(choices, item) for item in items]
-        return [c.value for c in picked], ", ".join(c.label for c in picked) or "(none)"
+    match kind:
+        case StepKind.INFO:
+            return None, "continue"
+        case StepKind.CONFIRM:
+            return _confirm(raw)
+        case StepKind.NUMBER:
+            return _number(raw)
+        case StepKind.SELECT:
+            choice = _choice(choices, raw)
+            return choice.value, choice.label
+        case StepKind.MULTISELECT:
+            return _multiselect(choices, raw)
+        case StepKind.TEXT:
+            return _text(raw)
+        case _:
+            assert_never(kind)
+
+
+def _text(raw: Any) -> tuple[str, str]:
     if isinstance(raw, (dict, list)) or raw is None:
         raise AnswerError(f"expected text, got {raw!r}")
     text = str(raw)
     return text, text
+
+
+def _multiselect(choices: tuple[Choice, ...], raw: Any) -> tuple[list[str], str]:
+    items = raw if isinstance(raw, list) else [p for p in str(raw).split(",") if p.strip()]
+    picked = [_choice(choices, item) for item in items]
+    return [c.value for c in picked], ", ".join(c.label for c in picked) or "(none)"
 
 
 def _confirm(raw: Any) -> tuple[bool, str]:

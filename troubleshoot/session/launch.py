@@ -11,9 +11,9 @@ from troubleshoot.cases.records import RESUMABLE, SessionRecord
 from troubleshoot.errors import NoTerminal, TroubleshootError
 from troubleshoot.session.engine import End
 from troubleshoot.session.prompts import Prompter, TerminalPrompter
-from troubleshoot.session.runner import INTAKE_FIELDS, Runner
+from troubleshoot.session.runner import Runner
 from troubleshoot.tree import catalog
-from troubleshoot.tree.model import Tree
+from troubleshoot.tree.model import INTAKE_FIELDS, Tree
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -30,9 +30,7 @@ from troubleshoot.session.history import (
     history_lines,
 )
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
-from troubleshoot.tree.model import Outcome, Tree
-
-INTAKE_FIELDS = ("ticket", "customer", "tone", "desired_outcome")
+from troubleshoot.tree.model import CLOSING_OUTCOMES, INTAKE_FIELDS, LAST_FIX, Tree
 
 
 class InputEnded(TroubleshootError):
@@ -205,9 +203,7 @@ class Runner:
         )
         if choice == "back":
             return choice
-        return self.prompter.pick(
-            "Outcome:", [(str(o), str(o)) for o in Outcome if o is not Outcome.ESCALATED]
-        )
+        return self.prompter.pick("Outcome:", [(str(o), str(o)) for o in CLOSING_OUTCOMES])
 
     def _after_escalation(self, engine: Engine, state: State, choice: str) -> State:
         if choice == "back":
@@ -242,7 +238,7 @@ class Runner:
             variables=state.variables,
             escalated_to=end.tier,
             escalation_reason=end.reason,
-            fixed_by=state.variables.get("last_fix") or None,
+            fixed_by=state.variables.get(LAST_FIX) or None,
         )
         self.seq = self.case_log.finish_session(
             self.session_id, replace(event, agent=self.agent), ending, after=self.seq

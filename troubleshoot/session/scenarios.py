@@ -131,10 +131,9 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
     end_node = end.node.id if end.node else None
     if "end" in expect and expect["end"] != end_node:
         failures.append(f"end: expected {expect['end']}, got {end_node}")
-    if "fixed_by" in expect and expect["fixed_by"] != state.variables.get("last_fix"):
-        failures.append(
-            f"fixed_by: expected {expect['fixed_by']!r}, got {state.variables.get('last_fix')!r}"
-        )
+    fixed_by = state.variables.get(m.LAST_FIX)
+    if "fixed_by" in expect and expect["fixed_by"] != fixed_by:
+        failures.append(f"fixed_by: expected {expect['fixed_by']!r}, got {fixed_by!r}")
     if "path" in expect and [str(p) for p in expect["path"] or []] != state.path:
         diff = difflib.unified_diff(
             [str(p) for p in expect["path"] or []],
