@@ -65,7 +65,7 @@ class CaseLog(Protocol):
         ...
 
     def finish_session(
-        self, session_id: str, event: Event, ending: Ending, after: int | None = None
+        self, session_id: str, event: Event, ending: Ending, *, after: int | None = None
     ) -> int:
         """The end event and the session's ending in one transaction; returns the event's seq."""
         ...

@@ -239,7 +239,7 @@ class SQLiteCaseLog:
             self._set(session_id, update_row(update))
 
     def finish_session(
-        self, session_id: str, event: Event, ending: Ending, after: int | None = None
+        self, session_id: str, event: Event, ending: Ending, *, after: int | None = None
     ) -> int:
         fields: dict[str, Any] = {
             "status": str(ending.status),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, assert_never
 
 from troubleshoot.errors import TroubleshootError
-from troubleshoot.session.answers import coerce
+from troubleshoot.session.coerce import coerce
 from troubleshoot.session.step import Step, StepKind
 from troubleshoot.tree import expr
 from troubleshoot.tree import model as m
@@ -97,13 +97,13 @@ class Engine:
         return state
 
     def answer(self, state: State, raw: Any) -> State:
-        """The state after answering the current step; raises `AnswerError` for a bad answer."""
+        """The state after answering the current step; raises `InvalidAnswer` for a bad answer."""
         if state.step is None:
             raise WalkError("the session has ended: there is no question to answer")
         step = state.step
         value, shown = coerce(step.kind, step.choices, raw)
         new = copy.deepcopy(state)
-        new.answers.append(Answer(step.key, step.node.id, value, shown))
+        new.answers.append(Answer(key=step.key, node=step.node.id, value=value, shown=shown))
         new.step = None
         self._after(new, step, value)
         return new
@@ -309,7 +309,7 @@ class Engine:
                     state.variables[node.save_as] = value
                 target = self._after_ask(state, node, value)
             case m.Try() | m.Fix():
-                target = self._after_verify(state, node, step, bool(value))
+                target = self._after_verify(state=state, node=node, step=step, fixed=bool(value))
             case m.Info():
                 target = self._next(node.next, state, node)
             case m.Route() | m.Call() | m.Goto() | m.Return() | m.Resolve() | m.Escalate():
@@ -331,7 +331,7 @@ class Engine:
         return self._next(node.next, state, node)
 
     def _after_verify(
-        self, state: State, node: m.Try | m.Fix, step: Step, fixed: bool
+        self, *, state: State, node: m.Try | m.Fix, step: Step, fixed: bool
     ) -> str | None:
         tried = step.item or ""
         state.fixes.append(FixTried(node.id, tried, fixed))

@@ -17,7 +17,12 @@ def effective_answers(events: list[Event]) -> list[Answer]:
     for event in events:
         if event.kind is EventKind.ANSWER:
             answers.append(
-                Answer(event.step or "", event.node or "", event.value, event.answer or "")
+                Answer(
+                    key=event.step or "",
+                    node=event.node or "",
+                    value=event.value,
+                    shown=event.answer or "",
+                )
             )
         elif event.kind is EventKind.BACK and answers:
             answers.pop()
@@ -63,6 +68,7 @@ def history_lines(session: SessionRecord, events: list[Event]) -> list[str]:
 
 
 def handoff(
+    *,
     session: SessionRecord,
     events: list[Event],
     state: State,

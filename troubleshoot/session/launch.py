@@ -50,10 +50,10 @@ def terminal_prompter(console: Console, hint: str = RUN_HINT) -> TerminalPrompte
 
 
 def _scripted(console: Console, answers: Path, tree: Tree) -> Prompter:
+    from troubleshoot.session.answers_file import ScriptedAnswers, read_answers_file
     from troubleshoot.session.engine import Engine
     from troubleshoot.session.scenarios import walk
-    from troubleshoot.session.script import ScriptedAnswers, read_answers_file
-    from troubleshoot.session.scripted import ScriptedPrompter
+    from troubleshoot.session.scripted_prompter import ScriptedPrompter
 
     given, intake, wrapup = read_answers_file(answers)
     script = ScriptedAnswers(given, str(answers))
@@ -61,7 +61,7 @@ def _scripted(console: Console, answers: Path, tree: Tree) -> Prompter:
     # walk the answers once without recording, so a wrong file leaves no half-made session
     context = {k: str(v) for k, v in intake.items() if k in INTAKE_FIELDS}
     walk(Engine(tree, context), ScriptedAnswers(given, str(answers)))
-    return ScriptedPrompter(console, script, intake, wrapup)
+    return ScriptedPrompter(console=console, script=script, intake=intake, wrapup=wrapup)
 
 
 def run_session(

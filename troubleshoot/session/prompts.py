@@ -3,7 +3,7 @@
 The terminal prompter draws with Rich and asks with questionary (`unsafe_ask` only, so Ctrl-C
 reaches the runner, which pauses the session). Everything typed by people, and every tree text
 filled in with their answers, is printed as plain `Text`, never parsed as markup.
-The scripted prompter (no terminal) lives in `session/scripted.py`.
+The scripted prompter (no terminal) lives in `session/scripted_prompter.py`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from troubleshoot.cases.records import SessionRecord
 from troubleshoot.errors import AnswersError
-from troubleshoot.session.answers import AnswerError, coerce
+from troubleshoot.session.coerce import InvalidAnswer, coerce
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date
 from troubleshoot.session.step import Step, StepKind
@@ -357,6 +357,6 @@ def _number_check(text: str) -> bool | str:
         return True
     try:
         coerce(StepKind.NUMBER, (), text)
-    except AnswerError:
+    except InvalidAnswer:
         return "Type a number (or :back, :note, :pause, :escalate)"
     return True

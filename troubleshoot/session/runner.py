@@ -20,7 +20,7 @@ from troubleshoot.cases.records import (
     Status,
 )
 from troubleshoot.errors import AnswersError, CaseLogError, Paused, TroubleshootError
-from troubleshoot.session.answers import AnswerError
+from troubleshoot.session.coerce import InvalidAnswer
 from troubleshoot.session.engine import Answer, End, Engine, State, WalkError
 from troubleshoot.session.history import (
     check_date,
@@ -130,14 +130,18 @@ class Runner:
         undone = self.undone
         previous = undone.value if undone is not None and undone.key == step.key else None
         frame = Frame(
-            self.tree.title, self.tree.phases, bool(state.answers), previous, self.session_id
+            title=self.tree.title,
+            phases=self.tree.phases,
+            can_go_back=bool(state.answers),
+            previous=previous,
+            case=self.session_id,
         )
         started = time.monotonic()
         action = self.prompter.ask(step, frame)
         if isinstance(action, Give):
             try:
                 new = engine.answer(state, action.value)
-            except AnswerError as exc:
+            except InvalidAnswer as exc:
                 self.prompter.show_problem(f"'{step.node.id}': {exc}")
                 return state
             self.undone = None
@@ -221,7 +225,9 @@ class Runner:
         if end.escalated:
             session = self.case_log.get_session(self.session_id)
             events = self.case_log.events(self.session_id)
-            text = handoff(session, events, state, end.tier, end.reason)
+            text = handoff(
+                session=session, events=events, state=state, tier=end.tier, reason=end.reason
+            )
             event = Event(
                 kind=EventKind.ESCALATE, node=node, text=end.reason, value={"tier": end.tier}
             )

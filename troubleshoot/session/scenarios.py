@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from troubleshoot.errors import AnswersError, TroubleshootError
-from troubleshoot.session.answers import AnswerError
+from troubleshoot.session.answers_file import ScriptedAnswers, read_mapping
+from troubleshoot.session.coerce import InvalidAnswer
 from troubleshoot.session.engine import Engine, State
-from troubleshoot.session.script import ScriptedAnswers, read_mapping
 from troubleshoot.tree import catalog
 from troubleshoot.tree import model as m
 from troubleshoot.tree.loader import load_tree
@@ -66,12 +66,17 @@ def run_file(path: Path, folders: list[Path]) -> list[Result]:
             raise AnswersError(f"{path}: expected 'scenarios:' with a list of scenarios")
     except TroubleshootError as exc:
         return [Result(path, "(file)", [str(exc)])]
-    results = [_run_one(path, tree, index, item) for index, item in enumerate(scenarios)]
-    results.append(_coverage(path, tree, scenarios, {r.end for r in results}))
+    results = [
+        _run_one(path=path, tree=tree, index=index, item=item)
+        for index, item in enumerate(scenarios)
+    ]
+    results.append(
+        _coverage(path=path, tree=tree, scenarios=scenarios, ends={r.end for r in results})
+    )
     return [r for r in results if r.name]
 
 
-def _run_one(path: Path, tree: Tree, index: int, item: Any) -> Result:
+def _run_one(*, path: Path, tree: Tree, index: int, item: Any) -> Result:
     if not isinstance(item, LocatedDict):
         return Result(path, f"scenario {index + 1}", ["a scenario must be a mapping"])
     result = Result(path, str(item.get("name") or f"scenario {index + 1}"))
@@ -115,7 +120,7 @@ def walk(engine: Engine, script: ScriptedAnswers) -> State:
             return state
         try:
             state = engine.answer(state, script.take(step))
-        except AnswerError as exc:
+        except InvalidAnswer as exc:
             raise AnswersError(f"{script.source}: '{step.node.id}': {exc}") from None
     raise AnswersError(
         f"{script.source}: still asking after {MAX_STEPS} answers: the answers go round a loop"
@@ -138,8 +143,8 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
         diff = difflib.unified_diff(
             [str(p) for p in expect["path"] or []],
             state.path,
-            "expected path",
-            "actual path",
+            fromfile="expected path",
+            tofile="actual path",
             lineterm="",
             n=2,
         )
@@ -152,7 +157,7 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
     return failures
 
 
-def _coverage(path: Path, tree: Tree, scenarios: list[Any], ends: set[str | None]) -> Result:
+def _coverage(*, path: Path, tree: Tree, scenarios: list[Any], ends: set[str | None]) -> Result:
     """A failed result naming the outcomes (for a library: the returns) no scenario reaches."""
     if tree.library:
         returns = [n.id for n in tree.nodes.values() if isinstance(n, m.Return)]

@@ -214,7 +214,7 @@ class FileBuilder:
         fields = Fields(spec, f"node '{node_id}'", self.report)
         kinds = [k for k in KINDS if k in spec]
         if len(kinds) != 1:
-            self._wrong_kind(node_id, spec, kinds, mark)
+            self._wrong_kind(node_id=node_id, spec=spec, kinds=kinds, mark=mark)
             return None
         kind = m.NodeKind(kinds[0])
         owners = {key: kind_ for kind_, keys in m.KIND_KEYS.items() for key in keys}
@@ -258,7 +258,7 @@ class FileBuilder:
             case _:
                 assert_never(kind)
 
-    def _wrong_kind(self, node_id: str, spec: LocatedDict, kinds: list[str], mark: Mark) -> None:
+    def _wrong_kind(self, *, node_id: str, spec: LocatedDict, kinds: list[str], mark: Mark) -> None:
         if kinds:
             self.report.error(
                 mark,
@@ -341,7 +341,9 @@ class FileBuilder:
         return value
 
     def _expression(self, source: str, is_template: bool, mark: Mark) -> None:
-        self.parts.expressions.append(Expression(source, is_template, self.report.path, mark))
+        self.parts.expressions.append(
+            Expression(source=source, is_template=is_template, path=self.report.path, mark=mark)
+        )
 
     def _target(self, fields: Fields, key: str) -> str | None:
         value = fields.text(key)

@@ -57,10 +57,18 @@ class Reporter:
         self.problems: list[Problem] = []
 
     def error(self, mark: Mark, message: str) -> None:
-        self.problems.append(Problem(self.path, mark[0], mark[1], message))
+        self.problems.append(Problem(path=self.path, line=mark[0], col=mark[1], message=message))
 
     def warn(self, mark: Mark, message: str) -> None:
-        self.problems.append(Problem(self.path, mark[0], mark[1], message, Severity.WARNING))
+        self.problems.append(
+            Problem(
+                path=self.path,
+                line=mark[0],
+                col=mark[1],
+                message=message,
+                severity=Severity.WARNING,
+            )
+        )
 
 
 class Fields:

@@ -42,7 +42,12 @@ class _Assembly:
         self.files: list[_File] = []
 
     def load(
-        self, path: Path, prefix: str, chain: tuple[Path, ...], mark: tuple[str, Mark] | None = None
+        self,
+        *,
+        path: Path,
+        prefix: str,
+        chain: tuple[Path, ...],
+        mark: tuple[str, Mark] | None = None,
     ) -> _File | None:
         report = Reporter(str(path))
         text = self._read(path, report, mark)
@@ -67,10 +72,14 @@ class _Assembly:
         self.problems.extend(report.problems)
         digest = hashlib.sha256(text.encode()).hexdigest()
         source = m.Source(self._relative(path), digest, text)
-        loaded = _File(path, prefix, parts, source, exported=set(parts.names))
+        loaded = _File(
+            path=path, prefix=prefix, parts=parts, source=source, exported=set(parts.names)
+        )
         self.files.append(loaded)
         for alias, (rel, rel_mark) in parts.imports.items():
-            child = self._import(path, rel, rel_mark, prefix + alias + ".", chain)
+            child = self._import(
+                importer=path, rel=rel, mark=rel_mark, prefix=prefix + alias + ".", chain=chain
+            )
             if child is not None:
                 loaded.imported.append(child)
                 loaded.exported |= child.exported
@@ -82,7 +91,12 @@ class _Assembly:
         except OSError as exc:
             where, (line, col) = mark if mark else (str(path), (1, 1))
             self.problems.append(
-                Problem(where, line, col, f"cannot read {path}: {exc.strerror or exc}")
+                Problem(
+                    path=where,
+                    line=line,
+                    col=col,
+                    message=f"cannot read {path}: {exc.strerror or exc}",
+                )
             )
             return None
         try:
@@ -104,7 +118,7 @@ class _Assembly:
         )
 
     def _import(
-        self, importer: Path, rel: str, mark: Mark, prefix: str, chain: tuple[Path, ...]
+        self, *, importer: Path, rel: str, mark: Mark, prefix: str, chain: tuple[Path, ...]
     ) -> _File | None:
         target = self.reader.resolve(importer.parent / rel)
         where = str(importer)
@@ -123,7 +137,7 @@ class _Assembly:
             names = " -> ".join(p.name for p in (*cycle[cycle.index(target) :], target))
             self.problems.append(Problem(where, *mark, f"import cycle: {names}"))
             return None
-        return self.load(target, prefix, cycle, (where, mark))
+        return self.load(path=target, prefix=prefix, chain=cycle, mark=(where, mark))
 
 
 def _check_references(
@@ -176,7 +190,7 @@ def check_file(
     from troubleshoot.tree.lint import lint
 
     assembly = _Assembly(root or path.parent, reader or FolderReader())
-    main = assembly.load(path, "", ())
+    main = assembly.load(path=path, prefix="", chain=())
     problems = assembly.problems
     if main is None:
         return None, sorted(set(problems))
@@ -209,10 +223,10 @@ def check_file(
     if path.name.endswith(".tree.yaml") and tree.id and path.name != f"{tree.id}.tree.yaml":
         problems.append(
             Problem(
-                str(path),
-                header.get("id_mark", (1, 1))[0],
-                header.get("id_mark", (1, 1))[1],
-                f"tree id '{tree.id}' does not match the file "
+                path=str(path),
+                line=header.get("id_mark", (1, 1))[0],
+                col=header.get("id_mark", (1, 1))[1],
+                message=f"tree id '{tree.id}' does not match the file "
                 f"name: rename the file to {tree.id}.tree.yaml or change the id",
             )
         )

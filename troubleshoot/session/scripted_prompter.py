@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from troubleshoot.cases.records import SessionRecord
 from troubleshoot.errors import AnswersError
+from troubleshoot.session.answers_file import ScriptedAnswers
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.prompts import Action, Frame, Give
-from troubleshoot.session.script import ScriptedAnswers
 from troubleshoot.session.step import Step, StepKind
 from troubleshoot.tree.model import AGENT, INTAKE_FIELDS
 
@@ -24,6 +24,7 @@ class ScriptedPrompter:
 
     def __init__(
         self,
+        *,
         console: Console,
         script: ScriptedAnswers,
         intake: dict[str, Any] | None = None,
