@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from troubleshoot.errors import TroubleshootError
 from troubleshoot.paths import bundled_trees
-from troubleshoot.session.answers import AnswerError, coerce
+from troubleshoot.session.answers_file import ScriptedAnswers
+from troubleshoot.session.coerce import InvalidAnswer, coerce
 from troubleshoot.session.engine import Engine
 from troubleshoot.session.scenarios import walk
-from troubleshoot.session.script import ScriptedAnswers
+from troubleshoot.session.step import StepKind
 from troubleshoot.tree.loader import load_tree
 
 TREE = load_tree(bundled_trees() / "double-charge.tree.yaml", bundled_trees())
@@ -53,8 +54,8 @@ def test_scripted_walk_ends_or_says_what_is_wrong(answers: dict[str, Any]) -> No
 @given(values)
 def test_numbers_are_finite_or_refused(raw: Any) -> None:
     try:
-        value, shown = coerce("number", (), raw)
-    except AnswerError as exc:
+        value, shown = coerce(StepKind.NUMBER, (), raw)
+    except InvalidAnswer as exc:
         assert "expected a number" in str(exc)
         return
     assert math.isfinite(value)
@@ -66,7 +67,7 @@ def test_numbers_are_finite_or_refused(raw: Any) -> None:
 )
 @given(st.text(max_size=200))
 def test_answers_file_text_is_read_or_refused(tmp_path: Path, text: str) -> None:
-    from troubleshoot.session.script import read_answers_file
+    from troubleshoot.session.answers_file import read_answers_file
 
     path = tmp_path / "answers.yaml"
     path.write_text(text, encoding="utf-8")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from troubleshoot.session.answers import AnswerError
+from troubleshoot.session.coerce import InvalidAnswer
 from troubleshoot.session.engine import Engine, State, WalkError
 from troubleshoot.tree.loader import load_tree
 
@@ -106,11 +106,12 @@ def test_back_supersedes_the_last_answer(engine: Engine) -> None:
 
 
 def test_bad_answers_say_what_fits(engine: Engine) -> None:
-    with pytest.raises(AnswerError, match=r"'tablet' is not one of the choices \(laptop, phone\)"):
+    fits = r"'tablet' is not one of the choices \(laptop, phone\)"
+    with pytest.raises(InvalidAnswer, match=fits):
         engine.answer(engine.start(), "tablet")
-    with pytest.raises(AnswerError, match="expected yes or no"):
+    with pytest.raises(InvalidAnswer, match="expected yes or no"):
         walk(engine, "laptop", "maybe")
-    with pytest.raises(AnswerError, match="expected a number"):
+    with pytest.raises(InvalidAnswer, match="expected a number"):
         walk(engine, "laptop", "yes", "lots")
 
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from troubleshoot.paths import bundled_trees
-from troubleshoot.session.engine import Engine, State, Step
+from troubleshoot.session.engine import Engine, State
+from troubleshoot.session.step import Step
 from troubleshoot.tree.catalog import entries
 from troubleshoot.tree.loader import load_tree
 

@@ -203,7 +203,7 @@ class Term:
         self.child.wait()
         self.child.close()
         if self.child.signalstatus is not None:
-            return 128 + self.child.signalstatus
+            return 128 + int(self.child.signalstatus)
         return int(self.child.exitstatus)
 
     def kill(self) -> None:
@@ -259,7 +259,7 @@ def scenario(tree_id: str, name_start: str) -> dict[str, Any]:
     data = yaml.safe_load((TREES / f"{tree_id}.scenarios.yaml").read_text(encoding="utf-8"))
     for item in data["scenarios"]:
         if item["name"].startswith(name_start):
-            return item
+            return dict(item)
     raise AssertionError(f"no scenario starting {name_start!r} in {tree_id}.scenarios.yaml")
 
 

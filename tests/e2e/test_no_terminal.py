@@ -38,7 +38,7 @@ def troubleshoot(e2e: Any, *args: str, db: Path | None = None) -> subprocess.Com
 
 
 def answers_file(e2e: Any, answers: dict[str, Any], name: str = "answers.yaml") -> Path:
-    path = e2e.tmp / name
+    path: Path = e2e.tmp / name
     data = {
         "intake": {
             "ticket": "T-2002",

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from troubleshoot.errors import TroubleshootError
-from troubleshoot.session.answers import coerce
+from troubleshoot.session.coerce import coerce
+from troubleshoot.session.step import Step, StepKind
 from troubleshoot.tree import expr
 from troubleshoot.tree import model as m
 
@@ -22,25 +23,6 @@ RETURNED = "returned"  # the outcome of a walk started at a sub-tree entry
 
 class WalkError(TroubleshootError):
     """The tree cannot go on from here (a loop without questions, a failed condition)."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One prompt for the agent. `key` is unique within a node visit (``try-node#2``)."""
-
-    node: m.Node
-    key: str
-    kind: str  # an AskType value, or "info"
-    question: str
-    number: int
-    item: str | None = None
-    attempt: int = 1
-    choices: tuple[m.Choice, ...] = ()
-    steps: tuple[str, ...] = ()
-    say: str | None = None
-    body: str | None = None
-    help: str | None = None
-    phase: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +71,7 @@ class State:
     attempt: int = 1
 
     def scope(self) -> dict[str, Any]:
-        return {**self.variables, "visits": dict(self.visits)}
+        return {**self.variables, m.VISITS: dict(self.visits)}
 
 
 class Engine:
@@ -115,13 +97,13 @@ class Engine:
         return state
 
     def answer(self, state: State, raw: Any) -> State:
-        """The state after answering the current step; raises `AnswerError` for a bad answer."""
+        """The state after answering the current step; raises `InvalidAnswer` for a bad answer."""
         if state.step is None:
             raise WalkError("the session has ended: there is no question to answer")
         step = state.step
         value, shown = coerce(step.kind, step.choices, raw)
         new = copy.deepcopy(state)
-        new.answers.append(Answer(step.key, step.node.id, value, shown))
+        new.answers.append(Answer(key=step.key, node=step.node.id, value=value, shown=shown))
         new.step = None
         self._after(new, step, value)
         return new
@@ -176,16 +158,7 @@ class Engine:
             elif isinstance(node, m.Return):
                 variables.update((name, None) for name, _ in node.values)
         variables.update({name: spec.default for name, spec in self.tree.vars.items()})
-        variables.update(
-            {
-                "last_fix": "",
-                "ticket": "",
-                "customer": "",
-                "tone": "",
-                "desired_outcome": "",
-                "agent": "",
-            }
-        )
+        variables.update(dict.fromkeys(m.BUILTIN_VARIABLES, ""))
         variables.update(self.context)
         return variables
 
@@ -195,10 +168,10 @@ class Engine:
         except expr.ExpressionError as exc:
             raise WalkError(f"{node.path}:{node.line}: node '{node.id}': {exc}") from None
 
-    def _next(self, cases: tuple[m.Case, ...], state: State, node: m.Node) -> str:
-        for case in cases:
-            if case.when is None or self._eval(case.when, state, node):
-                return case.then
+    def _next(self, branches: tuple[m.Branch, ...], state: State, node: m.Node) -> str:
+        for branch in branches:
+            if branch.when is None or self._eval(branch.when, state, node):
+                return branch.then
         raise WalkError(
             f"{node.path}:{node.line}: node '{node.id}' has no case that fits (add an 'else' case)"
         )
@@ -228,22 +201,25 @@ class Engine:
 
     def _move(self, state: State, node: m.Node) -> str | None:
         """Act on entering `node`: set a step or an end (None), or name the node to go to."""
-        if isinstance(node, (m.Ask, m.Info)):
-            state.step = self._step(state, node)
-        elif isinstance(node, (m.Try, m.Fix)):
-            state.item, state.attempt = 0, 1
-            state.step = self._step(state, node)
-        elif isinstance(node, m.Route):
-            return self._next(node.route + node.next, state, node)
-        elif isinstance(node, m.Call):
-            state.stack.append(node.id)
-            return node.call
-        elif isinstance(node, m.Goto):
-            return node.goto
-        elif isinstance(node, m.Return):
-            return self._return(state, node)
-        else:
-            state.end = self._end(state, node)
+        match node:
+            case m.Ask() | m.Info():
+                state.step = self._step(state, node)
+            case m.Try() | m.Fix():
+                state.item, state.attempt = 0, 1
+                state.step = self._step(state, node)
+            case m.Route():
+                return self._next(node.route + node.next, state, node)
+            case m.Call():
+                state.stack.append(node.id)
+                return node.call
+            case m.Goto():
+                return node.goto
+            case m.Return():
+                return self._return(state, node)
+            case m.Resolve() | m.Escalate():
+                state.end = self._end(state, node)
+            case _:
+                assert_never(node)
         return None
 
     def _return(self, state: State, node: m.Return) -> str | None:
@@ -261,7 +237,7 @@ class Engine:
         caller = self.tree.nodes[state.stack.pop()]
         return self._next(caller.next, state, caller)
 
-    def _end(self, state: State, node: m.Node) -> End:
+    def _end(self, state: State, node: m.Resolve | m.Escalate) -> End:
         if isinstance(node, m.Resolve):
             return End(
                 node=node,
@@ -270,7 +246,6 @@ class Engine:
                 reply=self.render(node.reply, state),
                 follow_up=node.follow_up,
             )
-        assert isinstance(node, m.Escalate)
         reason = self.render(node.reason, state)
         return End(
             node=node,
@@ -281,20 +256,25 @@ class Engine:
             reply=self.render(node.reply, state),
         )
 
-    def _step(self, state: State, node: m.Node) -> Step:
-        key, item, kind = node.id, None, "info"
+    def _step(self, state: State, node: m.Ask | m.Info | m.Try | m.Fix) -> Step:
+        key, item, kind = node.id, None, StepKind.INFO
         question = node.text
         choices: tuple[m.Choice, ...] = ()
         steps: tuple[str, ...] = ()
-        if isinstance(node, m.Ask):
-            kind, choices = str(node.type), node.choices
-        elif isinstance(node, m.Try):
-            kind, item, question = "confirm", node.items[state.item], node.verify
-            key = f"{node.id}#{state.item + 1}"
-        elif isinstance(node, m.Fix):
-            kind, item, question = "confirm", node.fix, node.verify or "Did that fix it?"
-            steps = node.steps
-            key = f"{node.id}#{state.attempt}"
+        match node:
+            case m.Ask():
+                kind, choices = StepKind.of(node.type), node.choices
+            case m.Try():
+                kind, item, question = StepKind.CONFIRM, node.items[state.item], node.verify
+                key = f"{node.id}#{state.item + 1}"
+            case m.Fix():
+                kind, item, question = StepKind.CONFIRM, node.fix, node.verify or m.DEFAULT_VERIFY
+                steps = node.steps
+                key = f"{node.id}#{state.attempt}"
+            case m.Info():
+                pass
+            case _:
+                assert_never(node)
         return Step(
             node=node,
             key=key,
@@ -323,14 +303,19 @@ class Engine:
     def _after(self, state: State, step: Step, value: Any) -> None:
         node = step.node
         target: str | None
-        if isinstance(node, m.Ask):
-            if node.save_as:
-                state.variables[node.save_as] = value
-            target = self._after_ask(state, node, value)
-        elif isinstance(node, (m.Try, m.Fix)):
-            target = self._after_verify(state, node, step, bool(value))
-        else:
-            target = self._next(node.next, state, node)
+        match node:
+            case m.Ask():
+                if node.save_as:
+                    state.variables[node.save_as] = value
+                target = self._after_ask(state, node, value)
+            case m.Try() | m.Fix():
+                target = self._after_verify(state=state, node=node, step=step, fixed=bool(value))
+            case m.Info():
+                target = self._next(node.next, state, node)
+            case m.Route() | m.Call() | m.Goto() | m.Return() | m.Resolve() | m.Escalate():
+                raise WalkError(f"node '{node.id}' asks nothing, so it takes no answer")
+            case _:
+                assert_never(node)
         if target is not None:
             self._enter(state, target)
 
@@ -346,12 +331,12 @@ class Engine:
         return self._next(node.next, state, node)
 
     def _after_verify(
-        self, state: State, node: m.Try | m.Fix, step: Step, fixed: bool
+        self, *, state: State, node: m.Try | m.Fix, step: Step, fixed: bool
     ) -> str | None:
         tried = step.item or ""
         state.fixes.append(FixTried(node.id, tried, fixed))
         if fixed:
-            state.variables["last_fix"] = tried
+            state.variables[m.LAST_FIX] = tried
             return node.on_fixed or self._next(node.next, state, node)
         if isinstance(node, m.Try) and state.item + 1 < len(node.items):
             state.item += 1

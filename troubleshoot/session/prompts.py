@@ -3,18 +3,20 @@
 The terminal prompter draws with Rich and asks with questionary (`unsafe_ask` only, so Ctrl-C
 reaches the runner, which pauses the session). Everything typed by people, and every tree text
 filled in with their answers, is printed as plain `Text`, never parsed as markup.
-The scripted prompter (no terminal) lives in `session/scripted.py`.
+The scripted prompter (no terminal) lives in `session/scripted_prompter.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
+from troubleshoot.cases.records import SessionRecord
 from troubleshoot.errors import AnswersError
-from troubleshoot.session.answers import AnswerError, coerce
-from troubleshoot.session.engine import End, State, Step
+from troubleshoot.session.coerce import InvalidAnswer, coerce
+from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date
+from troubleshoot.session.step import Step, StepKind
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -80,7 +82,7 @@ class Prompter(Protocol):
     """The agent's side of a session; the runner calls these in order."""
 
     def intake(self, given: dict[str, str]) -> dict[str, str]: ...
-    def show_similar(self, cases: list[dict[str, Any]]) -> None: ...
+    def show_similar(self, cases: list[SessionRecord]) -> None: ...
     def show_history(self, lines: list[str]) -> None: ...
     def ask(self, step: Step, frame: Frame) -> Action: ...
     def show_problem(self, message: str) -> None: ...
@@ -138,7 +140,7 @@ class TerminalPrompter:
             self._panel(step.say, "Say to the customer", "green")
         if step.body:
             self.console.print(Markdown(step.body))
-        if step.item is not None and step.kind == "confirm":
+        if step.item is not None and step.kind == StepKind.CONFIRM:
             self._draw_item(step)
         for number, line in enumerate(step.steps, 1):
             self.console.print(Text(f"  {number}. {line}"))
@@ -147,7 +149,7 @@ class TerminalPrompter:
         for link in step.node.links:
             shown = link.url if link.title == link.url else f"{link.title}: {link.url}"
             self.console.print(Text(f"  {shown}", style="blue"))
-        if step.kind == "info":
+        if step.kind == StepKind.INFO:
             self.console.print(Text(step.question, style="bold"))
 
     def _draw_item(self, step: Step) -> None:
@@ -166,44 +168,47 @@ class TerminalPrompter:
     # -- asking --------------------------------------------------------------------------------
 
     def ask(self, step: Step, frame: Frame) -> Action:
-        import questionary
-
         self._header(step, frame)
         self._draw(step)
         actions = [a for a in ACTION_LABELS if a != BACK or frame.can_go_back]
-        if step.kind in ("text", "number"):
-            hint = "type :back, :note, :pause or :escalate for the session menu"
-            answer = questionary.text(
-                step.question,
-                default="" if frame.previous is None else str(frame.previous),
-                instruction=f"({hint})",
-                validate=_number_check if step.kind == "number" else None,
-            ).unsafe_ask()
-            return self._action(answer.strip()) if answer.strip() in actions else Give(answer)
-        if step.kind == "multiselect":
-            choices = [questionary.Choice(c.label, c.value) for c in step.choices]
-            choices += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
-            picked = questionary.checkbox(step.question, choices=choices).unsafe_ask()
-            chosen_action = next((p for p in picked if p in actions), None)
-            return self._action(chosen_action) if chosen_action else Give(picked)
-        return self._select(step, frame, actions)
+        match step.kind:
+            case StepKind.TEXT | StepKind.NUMBER:
+                return self._type_in(step, frame, actions)
+            case StepKind.MULTISELECT:
+                return self._check(step, actions)
+            case StepKind.SELECT | StepKind.CONFIRM | StepKind.INFO:
+                return self._select(step, frame, actions)
+            case _:
+                assert_never(step.kind)
+
+    def _type_in(self, step: Step, frame: Frame, actions: list[str]) -> Action:
+        import questionary
+
+        hint = "type :back, :note, :pause or :escalate for the session menu"
+        answer = questionary.text(
+            step.question,
+            default="" if frame.previous is None else str(frame.previous),
+            instruction=f"({hint})",
+            validate=_number_check if step.kind is StepKind.NUMBER else None,
+        ).unsafe_ask()
+        return self._action(answer.strip()) if answer.strip() in actions else Give(answer)
+
+    def _check(self, step: Step, actions: list[str]) -> Action:
+        import questionary
+
+        choices = [questionary.Choice(c.label, c.value) for c in step.choices]
+        choices += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
+        picked = questionary.checkbox(step.question, choices=choices).unsafe_ask()
+        chosen_action = next((p for p in picked if p in actions), None)
+        return self._action(chosen_action) if chosen_action else Give(picked)
 
     def _select(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
-        if step.kind == "select":
-            options = [questionary.Choice(c.label, c.value) for c in step.choices]
-        elif step.kind == "confirm":
-            fixed = step.item is not None
-            options = [
-                questionary.Choice("Yes, that fixed it" if fixed else "Yes", "yes"),
-                questionary.Choice("No, still not working" if fixed else "No", "no"),
-            ]
-        else:
-            options = [questionary.Choice("Continue", "continue")]
+        options: list[Any] = [questionary.Choice(label, value) for value, label in _options(step)]
         options += [questionary.Separator()]
         options += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
-        question = step.question if step.kind != "info" else "Ready to go on?"
+        question = step.question if step.kind is not StepKind.INFO else "Ready to go on?"
         default = _default(frame.previous, [o.value for o in options if hasattr(o, "value")])
         picked = questionary.select(question, choices=options, default=default).unsafe_ask()
         return self._action(picked) if picked in actions else Give(picked)
@@ -259,7 +264,7 @@ class TerminalPrompter:
             self._panel(tip, "Before you start", "yellow")
         return result
 
-    def show_similar(self, cases: list[dict[str, Any]]) -> None:
+    def show_similar(self, cases: list[SessionRecord]) -> None:
         from rich.table import Table
         from rich.text import Text
 
@@ -275,12 +280,8 @@ class TerminalPrompter:
             title="Has this happened before? Similar past cases",
         )
         for case in cases:
-            table.add_row(
-                *(
-                    Text(str(case.get(k) or ""))
-                    for k in ("id", "tree_id", "outcome", "customer", "summary")
-                )
-            )
+            cells = (case.id, case.tree_id, case.outcome, case.customer, case.summary)
+            table.add_row(*(Text(cell or "") for cell in cells))
         self.console.print(table)
 
     def show_history(self, lines: list[str]) -> None:
@@ -319,6 +320,23 @@ class TerminalPrompter:
         return str(questionary.select(question, choices=choices).unsafe_ask())
 
 
+def _options(step: Step) -> list[tuple[str, str]]:
+    """(value, label) of the answers a select, confirm or info step offers."""
+    fixed = step.item is not None
+    match step.kind:
+        case StepKind.SELECT | StepKind.MULTISELECT:
+            return [(c.value, c.label) for c in step.choices]
+        case StepKind.CONFIRM:
+            return [
+                ("yes", "Yes, that fixed it" if fixed else "Yes"),
+                ("no", "No, still not working" if fixed else "No"),
+            ]
+        case StepKind.INFO | StepKind.TEXT | StepKind.NUMBER:
+            return [("continue", "Continue")]
+        case _:
+            assert_never(step.kind)
+
+
 def _default(previous: Any, values: list[Any]) -> Any:
     """The option to preselect for an answer given before going back, if it is still offered."""
     if isinstance(previous, bool):
@@ -338,7 +356,7 @@ def _number_check(text: str) -> bool | str:
     if text.strip() in ACTION_LABELS:
         return True
     try:
-        coerce("number", (), text)
-    except AnswerError:
+        coerce(StepKind.NUMBER, (), text)
+    except InvalidAnswer:
         return "Type a number (or :back, :note, :pause, :escalate)"
     return True

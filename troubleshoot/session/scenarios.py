@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from troubleshoot.errors import AnswersError, TroubleshootError
-from troubleshoot.session.answers import AnswerError
+from troubleshoot.session.answers_file import ScriptedAnswers, read_mapping
+from troubleshoot.session.coerce import InvalidAnswer
 from troubleshoot.session.engine import End, Engine, State
-from troubleshoot.session.script import ScriptedAnswers, read_mapping
 from troubleshoot.tree import catalog
 from troubleshoot.tree import model as m
 from troubleshoot.tree.loader import load_tree
@@ -72,12 +72,17 @@ def run_file(path: Path, folders: list[Path]) -> list[Result]:
             raise AnswersError(f"{path}: expected 'scenarios:' with a list of scenarios")
     except TroubleshootError as exc:
         return [Result(path, "(file)", [str(exc)])]
-    results = [_run_one(path, tree, index, item) for index, item in enumerate(scenarios)]
-    results.append(_coverage(path, tree, scenarios, {r.end for r in results}))
+    results = [
+        _run_one(path=path, tree=tree, index=index, item=item)
+        for index, item in enumerate(scenarios)
+    ]
+    results.append(
+        _coverage(path=path, tree=tree, scenarios=scenarios, ends={r.end for r in results})
+    )
     return [r for r in results if r.name]
 
 
-def _run_one(path: Path, tree: Tree, index: int, item: Any) -> Result:
+def _run_one(*, path: Path, tree: Tree, index: int, item: Any) -> Result:
     if not isinstance(item, LocatedDict):
         return Result(path, f"scenario {index + 1}", ["a scenario must be a mapping"])
     result = Result(path, str(item.get("name") or f"scenario {index + 1}"))
@@ -119,7 +124,7 @@ def walk(engine: Engine, script: ScriptedAnswers) -> State:
             return state
         try:
             state = engine.answer(state, script.take(step))
-        except AnswerError as exc:
+        except InvalidAnswer as exc:
             raise AnswersError(f"{script.source}: '{step.node.id}': {exc}") from None
     raise AnswersError(
         f"{script.source}: still asking after {MAX_STEPS} answers: the answers go round a loop"
@@ -135,16 +140,15 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
     end_node = end.node.id if end.node else None
     if "end" in expect and expect["end"] != end_node:
         failures.append(f"end: expected {expect['end']}, got {end_node}")
-    if "fixed_by" in expect and expect["fixed_by"] != state.variables.get("last_fix"):
-        failures.append(
-            f"fixed_by: expected {expect['fixed_by']!r}, got {state.variables.get('last_fix')!r}"
-        )
+    fixed_by = state.variables.get(m.LAST_FIX)
+    if "fixed_by" in expect and expect["fixed_by"] != fixed_by:
+        failures.append(f"fixed_by: expected {expect['fixed_by']!r}, got {fixed_by!r}")
     if "path" in expect and [str(p) for p in expect["path"] or []] != state.path:
         diff = difflib.unified_diff(
             [str(p) for p in expect["path"] or []],
             state.path,
-            "expected path",
-            "actual path",
+            fromfile="expected path",
+            tofile="actual path",
             lineterm="",
             n=2,
         )
@@ -200,7 +204,7 @@ def _texts(value: Any) -> list[str] | None:
     return None
 
 
-def _coverage(path: Path, tree: Tree, scenarios: list[Any], ends: set[str | None]) -> Result:
+def _coverage(*, path: Path, tree: Tree, scenarios: list[Any], ends: set[str | None]) -> Result:
     """A failed result naming the outcomes (for a library: the returns) no scenario reaches."""
     if tree.library:
         returns = [n.id for n in tree.nodes.values() if isinstance(n, m.Return)]

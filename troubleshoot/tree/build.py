@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from troubleshoot.tree import model as m
-from troubleshoot.tree.fields import KEBAB, SNAKE, Fields, Reporter, did_you_mean, type_name
+from troubleshoot.tree.fields import (
+    FOLLOW_UP_PATTERN,
+    KEBAB,
+    SNAKE,
+    Fields,
+    Reporter,
+    did_you_mean,
+    type_name,
+)
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
 
 TOP_KEYS = (
@@ -29,23 +37,8 @@ TOP_KEYS = (
     "nodes",
     "library",
 )
-KINDS = ("ask", "info", "route", "try", "fix", "call", "goto", "return", "escalate", "resolve")
-COMMON = ("phase", "say", "body", "help", "links", "when", "next")
-KIND_KEYS: dict[str, tuple[str, ...]] = {
-    "ask": ("type", "choices", "save_as", "default", "on_yes", "on_no"),
-    "info": (),
-    "route": (),
-    "try": ("verify", "on_fixed", "on_not_fixed"),
-    "fix": ("steps", "verify", "max_attempts", "on_fixed", "on_not_fixed"),
-    "call": (),
-    "goto": (),
-    "return": (),
-    "escalate": ("reason", "reply"),
-    "resolve": ("outcome", "reply", "follow_up"),
-}
+KINDS = tuple(str(kind) for kind in m.NodeKind)
 VAR_TYPES = ("str", "int", "float", "bool", "list")
-FOLLOW_UP = r"^\d+[hdw]$"
-DEFAULT_VERIFY = "Did that fix it?"
 
 
 @dataclass(frozen=True)
@@ -221,18 +214,18 @@ class FileBuilder:
         fields = Fields(spec, f"node '{node_id}'", self.report)
         kinds = [k for k in KINDS if k in spec]
         if len(kinds) != 1:
-            self._wrong_kind(node_id, spec, kinds, mark)
+            self._wrong_kind(node_id=node_id, spec=spec, kinds=kinds, mark=mark)
             return None
-        kind = kinds[0]
-        owners = {key: kind_ for kind_, keys in KIND_KEYS.items() for key in keys}
+        kind = m.NodeKind(kinds[0])
+        owners = {key: kind_ for kind_, keys in m.KIND_KEYS.items() for key in keys}
         hint = {
             key: f"; '{key}' belongs to {owner} nodes"
             for key, owner in owners.items()
-            if key not in KIND_KEYS[kind]
+            if key not in m.KIND_KEYS[kind]
         }
-        fields.check_keys((kind, *COMMON, *KIND_KEYS[kind]), hint)
+        fields.check_keys((kind, *m.COMMON_KEYS, *m.KIND_KEYS[kind]), hint)
         base = self._base(node_id, fields, mark)
-        node: m.Node | None = getattr(self, f"_{kind}")(fields, base)
+        node = self._kind(kind, fields, base)
         if node is not None and node.when and not self._skip_target(node):
             self.report.error(
                 fields.key_mark("when"),
@@ -240,7 +233,32 @@ class FileBuilder:
             )
         return node
 
-    def _wrong_kind(self, node_id: str, spec: LocatedDict, kinds: list[str], mark: Mark) -> None:
+    def _kind(self, kind: m.NodeKind, fields: Fields, base: dict[str, Any]) -> m.Node | None:
+        match kind:
+            case m.NodeKind.ASK:
+                return self._ask(fields, base)
+            case m.NodeKind.INFO:
+                return self._info(fields, base)
+            case m.NodeKind.ROUTE:
+                return self._route(fields, base)
+            case m.NodeKind.TRY:
+                return self._try(fields, base)
+            case m.NodeKind.FIX:
+                return self._fix(fields, base)
+            case m.NodeKind.CALL:
+                return self._call(fields, base)
+            case m.NodeKind.GOTO:
+                return self._goto(fields, base)
+            case m.NodeKind.RETURN:
+                return self._return(fields, base)
+            case m.NodeKind.ESCALATE:
+                return self._escalate(fields, base)
+            case m.NodeKind.RESOLVE:
+                return self._resolve(fields, base)
+            case _:
+                assert_never(kind)
+
+    def _wrong_kind(self, *, node_id: str, spec: LocatedDict, kinds: list[str], mark: Mark) -> None:
         if kinds:
             self.report.error(
                 mark,
@@ -323,7 +341,9 @@ class FileBuilder:
         return value
 
     def _expression(self, source: str, is_template: bool, mark: Mark) -> None:
-        self.parts.expressions.append(Expression(source, is_template, self.report.path, mark))
+        self.parts.expressions.append(
+            Expression(source=source, is_template=is_template, path=self.report.path, mark=mark)
+        )
 
     def _target(self, fields: Fields, key: str) -> str | None:
         value = fields.text(key)
@@ -336,14 +356,14 @@ class FileBuilder:
         self.parts.references.append(Reference(qualified, self.report.path, mark))
         return qualified
 
-    def _next(self, fields: Fields, key: str) -> tuple[m.Case, ...]:
+    def _next(self, fields: Fields, key: str) -> tuple[m.Branch, ...]:
         value = fields.raw(key)
         if value is None:
             if key in fields.data:
                 self.report.error(fields.mark(key), f"'{key}' in {fields.where} is empty")
             return ()
         if isinstance(value, str):
-            return (m.Case(None, self._ref(value, fields.mark(key)), *fields.mark(key)),)
+            return (m.Branch(None, self._ref(value, fields.mark(key)), *fields.mark(key)),)
         if not isinstance(value, LocatedList):
             self.report.error(
                 fields.mark(key),
@@ -351,10 +371,10 @@ class FileBuilder:
                 "a list of {when, then} cases ending with {else: ...}",
             )
             return ()
-        return self._cases(value, fields.where, key)
+        return self._branches(value, fields.where, key)
 
-    def _cases(self, items: LocatedList, where: str, key: str) -> tuple[m.Case, ...]:
-        cases: list[m.Case] = []
+    def _branches(self, items: LocatedList, where: str, key: str) -> tuple[m.Branch, ...]:
+        cases: list[m.Branch] = []
         for index, item in enumerate(items):
             mark = items.item_mark(index)
             if not isinstance(item, LocatedDict):
@@ -369,7 +389,7 @@ class FileBuilder:
                 case.check_keys(("else",))
                 target = case.text("else")
                 if target is not None:
-                    cases.append(m.Case(None, self._ref(target, case.mark("else")), *mark))
+                    cases.append(m.Branch(None, self._ref(target, case.mark("else")), *mark))
                 if index != len(items) - 1:
                     self.report.error(mark, f"'else' must be the last case of '{key}' in {where}")
                 continue
@@ -378,7 +398,7 @@ class FileBuilder:
             if when is not None:
                 self._expression(when, False, case.mark("when"))
             if when is not None and then is not None:
-                cases.append(m.Case(when, self._ref(then, case.mark("then")), *mark))
+                cases.append(m.Branch(when, self._ref(then, case.mark("then")), *mark))
         return tuple(cases)
 
     # -- the node kinds ------------------------------------------------------------------------
@@ -503,7 +523,7 @@ class FileBuilder:
                 "{when, then} cases ending with {else: ...}",
             )
             return None
-        cases = self._cases(value, fields.where, "route")
+        cases = self._branches(value, fields.where, "route")
         node = m.Route(route=cases, **base)
         if cases and cases[-1].when is not None and not node.next:
             self.report.error(
@@ -525,7 +545,7 @@ class FileBuilder:
             self._expression(item, True, fields.mark("try"))
         return m.Try(
             items=items,
-            verify=self._template(fields, "verify") or DEFAULT_VERIFY,
+            verify=self._template(fields, "verify") or m.DEFAULT_VERIFY,
             on_fixed=self._target(fields, "on_fixed"),
             on_not_fixed=self._target(fields, "on_not_fixed"),
             **base,
@@ -593,7 +613,7 @@ class FileBuilder:
 
     def _resolve(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         outcome_text = fields.text("outcome") or "resolved"
-        outcomes = [o for o in m.Outcome if o is not m.Outcome.ESCALATED]
+        outcomes = list(m.CLOSING_OUTCOMES)
         try:
             outcome = m.Outcome(outcome_text)
             if outcome is m.Outcome.ESCALATED:
@@ -606,7 +626,7 @@ class FileBuilder:
             )
             outcome = m.Outcome.RESOLVED
         follow_up = fields.text("follow_up")
-        if follow_up is not None and not re.match(FOLLOW_UP, follow_up):
+        if follow_up is not None and not re.match(FOLLOW_UP_PATTERN, follow_up):
             self.report.error(
                 fields.mark("follow_up"),
                 f"follow_up '{follow_up}' must be a "

@@ -107,7 +107,7 @@ def check_paths(paths: list[Path], folders: list[Path]) -> list[tuple[Path, list
         if path.is_dir():
             files += [(f, path) for f in tree_files(path)]
             twins += [
-                (e.twin, Problem(str(e.twin), 1, 1, e.duplicate_error()))
+                (e.twin, Problem(path=str(e.twin), line=1, col=1, message=e.duplicate_error()))
                 for e in _folder_entries(path).values()
                 if e.twin is not None
             ]
@@ -161,18 +161,29 @@ def summaries(folders: list[Path]) -> list[Summary]:
             note = entry.duplicate_error()
         twin = entry.twin is not None
         if tree is None:
-            rows.append(Summary(entry.id, "?", 0, 0, (), entry.path, note, twin))
+            rows.append(
+                Summary(
+                    id=entry.id,
+                    title="?",
+                    revision=0,
+                    nodes=0,
+                    phases=(),
+                    path=entry.path,
+                    problems=note,
+                    duplicate=twin,
+                )
+            )
         elif not tree.library:
             rows.append(
                 Summary(
-                    tree.id,
-                    tree.title,
-                    tree.revision,
-                    len(list(tree.own_nodes())),
-                    tree.phases,
-                    entry.path,
-                    note,
-                    twin,
+                    id=tree.id,
+                    title=tree.title,
+                    revision=tree.revision,
+                    nodes=len(list(tree.own_nodes())),
+                    phases=tree.phases,
+                    path=entry.path,
+                    problems=note,
+                    duplicate=twin,
                 )
             )
     return rows

@@ -12,27 +12,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from troubleshoot.errors import TroubleshootError
+from troubleshoot.tree.model import BUILTIN_VARIABLES, VISITS
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-BUILTINS = frozenset(
-    {
-        "last_fix",
-        "visits",
-        "ticket",
-        "customer",
-        "tone",
-        "desired_outcome",
-        "agent",
-        "true",
-        "false",
-        "none",
-        "True",
-        "False",
-        "None",
-    }
-)
+BUILTINS = frozenset({*BUILTIN_VARIABLES, VISITS, "true", "false", "none", "True", "False", "None"})
 _TEMPLATE_MARKERS = ("{{", "{%", "{#")
 
 

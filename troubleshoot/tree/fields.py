@@ -14,8 +14,17 @@ from typing import Any
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
 from troubleshoot.tree.problems import Problem, Severity
 
-KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SNAKE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_KEBAB_WORDS = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+NODE_ID_PATTERN = rf"^{_KEBAB_WORDS}$"
+"""Tree and node ids: kebab-case."""
+QUALIFIED_ID_PATTERN = rf"^{_KEBAB_WORDS}(?:\.{_KEBAB_WORDS})*$"
+"""A node id as written in a reference, possibly into an import (``alias.node-id``)."""
+NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
+"""Variable names (`vars`, `save_as`, `return`): snake_case."""
+FOLLOW_UP_PATTERN = r"^\d+[hdw]$"
+"""A follow-up delay: hours, days or weeks (``4h``, ``2d``, ``1w``)."""
+KEBAB = re.compile(NODE_ID_PATTERN)
+SNAKE = re.compile(NAME_PATTERN)
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
@@ -48,10 +57,18 @@ class Reporter:
         self.problems: list[Problem] = []
 
     def error(self, mark: Mark, message: str) -> None:
-        self.problems.append(Problem(self.path, mark[0], mark[1], message))
+        self.problems.append(Problem(path=self.path, line=mark[0], col=mark[1], message=message))
 
     def warn(self, mark: Mark, message: str) -> None:
-        self.problems.append(Problem(self.path, mark[0], mark[1], message, Severity.WARNING))
+        self.problems.append(
+            Problem(
+                path=self.path,
+                line=mark[0],
+                col=mark[1],
+                message=message,
+                severity=Severity.WARNING,
+            )
+        )
 
 
 class Fields:

@@ -9,22 +9,9 @@ from troubleshoot.tree import model as m
 if TYPE_CHECKING:
     from rich.tree import Tree as RichTree
 
-KIND_LABELS: dict[type, str] = {
-    m.Ask: "ask",
-    m.Info: "info",
-    m.Route: "route",
-    m.Try: "try",
-    m.Fix: "fix",
-    m.Call: "call",
-    m.Goto: "goto",
-    m.Return: "return",
-    m.Escalate: "escalate",
-    m.Resolve: "resolve",
-}
-
 
 def kind(node: m.Node) -> str:
-    return KIND_LABELS[type(node)]
+    return str(node.KIND)
 
 
 def outline(tree: m.Tree) -> RichTree:
@@ -46,27 +33,9 @@ def outline(tree: m.Tree) -> RichTree:
             branch.add(Text(f"try: {item}", style="dim"))
         for step in node.steps if isinstance(node, m.Fix) else ():
             branch.add(Text(f"step: {step}", style="dim"))
-        for way, target in _edges(node):
+        for way, target in node.edges():
             branch.add(Text(f"{way} -> {target}" if way else f"-> {target}", style="yellow"))
     return root
-
-
-def _edges(node: m.Node) -> list[tuple[str, str]]:
-    """(label, target) for every way on from `node`."""
-    if isinstance(node, m.Ask):
-        edges = [(c.label, c.next) for c in node.choices if c.next]
-        edges += [(w, t) for w, t in (("yes", node.on_yes), ("no", node.on_no)) if t]
-    elif isinstance(node, (m.Try, m.Fix)):
-        edges = [
-            (w, t) for w, t in (("fixed", node.on_fixed), ("not fixed", node.on_not_fixed)) if t
-        ]
-    elif isinstance(node, m.Route):
-        edges = [(c.when or "else", c.then) for c in node.route]
-    elif isinstance(node, (m.Call, m.Goto)):
-        edges = [(kind(node), node.targets()[0])]
-    else:
-        edges = []
-    return edges + [(c.when or "", c.then) for c in node.next]
 
 
 def _quote(text: str) -> str:
@@ -83,7 +52,7 @@ def mermaid(tree: m.Tree) -> str:
         left, right = shape.get(type(node), ('["', '"]'))
         lines.append(f"  {ids[node_id]}{left}{text}{right}")
     for node_id, node in tree.nodes.items():
-        for label, target in _edges(node):
+        for label, target in node.edges():
             arrow = f' -->|"{_quote(label)}"| ' if label else " --> "
             lines.append(f"  {ids[node_id]}{arrow}{ids[target]}")
     return "\n".join(lines) + "\n"
@@ -97,6 +66,6 @@ def dot(tree: m.Tree) -> str:
         label = _quote(node_id) + (f"\\n{_quote(node.text)}" if node.text else "")
         lines.append(f'  "{node_id}" [label="{label}", shape={shapes.get(type(node), "box")}];')
     for node_id, node in tree.nodes.items():
-        for label, target in _edges(node):
+        for label, target in node.edges():
             lines.append(f'  "{node_id}" -> "{target}" [label="{_quote(label)}"];')
     return "\n".join([*lines, "}"]) + "\n"

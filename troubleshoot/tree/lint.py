@@ -46,7 +46,7 @@ def _can_end(tree: m.Tree) -> set[str]:
 
 
 def _problem(node: m.Node, message: str, severity: Severity = Severity.ERROR) -> Problem:
-    return Problem(node.path, node.line, node.col, message, severity)
+    return Problem(path=node.path, line=node.line, col=node.col, message=message, severity=severity)
 
 
 def lint(tree: m.Tree) -> list[Problem]:

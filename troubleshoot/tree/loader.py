@@ -2,11 +2,14 @@
 
 `check_file` never raises for anything wrong with a file; it returns every problem found, each as
 ``path:line:col``. `load_tree` is for running: it raises `TreeError` when a file has errors.
+Files come from a `TreeReader` (the disk by default); `load_stored_tree` loads a revision kept in
+the case log from memory.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from troubleshoot.tree.build import FileBuilder, FileParts
 from troubleshoot.tree.fields import Reporter, did_you_mean, type_name
 from troubleshoot.tree.located import LocatedDict, Mark
 from troubleshoot.tree.problems import Problem, Severity
+from troubleshoot.tree.sources import FolderReader, MemoryReader, TreeReader
 
 
 @dataclass
@@ -31,13 +35,19 @@ class _File:
 class _Assembly:
     """Loads one tree file and, recursively, the files it imports."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
+    def __init__(self, root: Path, reader: TreeReader) -> None:
+        self.reader = reader
+        self.root = reader.resolve(root)
         self.problems: list[Problem] = []
         self.files: list[_File] = []
 
     def load(
-        self, path: Path, prefix: str, chain: tuple[Path, ...], mark: tuple[str, Mark] | None = None
+        self,
+        *,
+        path: Path,
+        prefix: str,
+        chain: tuple[Path, ...],
+        mark: tuple[str, Mark] | None = None,
     ) -> _File | None:
         report = Reporter(str(path))
         text = self._read(path, report, mark)
@@ -62,10 +72,14 @@ class _Assembly:
         self.problems.extend(report.problems)
         digest = hashlib.sha256(text.encode()).hexdigest()
         source = m.Source(self._relative(path), digest, text)
-        loaded = _File(path, prefix, parts, source, exported=set(parts.names))
+        loaded = _File(
+            path=path, prefix=prefix, parts=parts, source=source, exported=set(parts.names)
+        )
         self.files.append(loaded)
         for alias, (rel, rel_mark) in parts.imports.items():
-            child = self._import(path, rel, rel_mark, prefix + alias + ".", chain)
+            child = self._import(
+                importer=path, rel=rel, mark=rel_mark, prefix=prefix + alias + ".", chain=chain
+            )
             if child is not None:
                 loaded.imported.append(child)
                 loaded.exported |= child.exported
@@ -73,11 +87,16 @@ class _Assembly:
 
     def _read(self, path: Path, report: Reporter, mark: tuple[str, Mark] | None) -> str | None:
         try:
-            raw = path.read_bytes()
+            raw = self.reader.read(path)
         except OSError as exc:
             where, (line, col) = mark if mark else (str(path), (1, 1))
             self.problems.append(
-                Problem(where, line, col, f"cannot read {path}: {exc.strerror or exc}")
+                Problem(
+                    path=where,
+                    line=line,
+                    col=col,
+                    message=f"cannot read {path}: {exc.strerror or exc}",
+                )
             )
             return None
         try:
@@ -91,7 +110,7 @@ class _Assembly:
             return None
 
     def _relative(self, path: Path) -> str:
-        resolved = path.resolve()
+        resolved = self.reader.resolve(path)
         return (
             str(resolved.relative_to(self.root))
             if resolved.is_relative_to(self.root)
@@ -99,9 +118,9 @@ class _Assembly:
         )
 
     def _import(
-        self, importer: Path, rel: str, mark: Mark, prefix: str, chain: tuple[Path, ...]
+        self, *, importer: Path, rel: str, mark: Mark, prefix: str, chain: tuple[Path, ...]
     ) -> _File | None:
-        target = (importer.parent / rel).resolve()
+        target = self.reader.resolve(importer.parent / rel)
         where = str(importer)
         if not target.is_relative_to(self.root):
             self.problems.append(
@@ -113,12 +132,12 @@ class _Assembly:
                 )
             )
             return None
-        cycle = (*chain, importer.resolve())
+        cycle = (*chain, self.reader.resolve(importer))
         if target in cycle:
             names = " -> ".join(p.name for p in (*cycle[cycle.index(target) :], target))
             self.problems.append(Problem(where, *mark, f"import cycle: {names}"))
             return None
-        return self.load(target, prefix, cycle, (where, mark))
+        return self.load(path=target, prefix=prefix, chain=cycle, mark=(where, mark))
 
 
 def _check_references(
@@ -164,12 +183,14 @@ def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
                 )
 
 
-def check_file(path: Path, root: Path | None = None) -> tuple[m.Tree | None, list[Problem]]:
+def check_file(
+    path: Path, root: Path | None = None, reader: TreeReader | None = None
+) -> tuple[m.Tree | None, list[Problem]]:
     """Load and lint one tree file; every problem found, errors and warnings, sorted."""
     from troubleshoot.tree.lint import lint
 
-    assembly = _Assembly(root or path.parent)
-    main = assembly.load(path, "", ())
+    assembly = _Assembly(root or path.parent, reader or FolderReader())
+    main = assembly.load(path=path, prefix="", chain=())
     problems = assembly.problems
     if main is None:
         return None, sorted(set(problems))
@@ -202,10 +223,10 @@ def check_file(path: Path, root: Path | None = None) -> tuple[m.Tree | None, lis
     if path.name.endswith(".tree.yaml") and tree.id and path.name != f"{tree.id}.tree.yaml":
         problems.append(
             Problem(
-                str(path),
-                header.get("id_mark", (1, 1))[0],
-                header.get("id_mark", (1, 1))[1],
-                f"tree id '{tree.id}' does not match the file "
+                path=str(path),
+                line=header.get("id_mark", (1, 1))[0],
+                col=header.get("id_mark", (1, 1))[1],
+                message=f"tree id '{tree.id}' does not match the file "
                 f"name: rename the file to {tree.id}.tree.yaml or change the id",
             )
         )
@@ -214,9 +235,9 @@ def check_file(path: Path, root: Path | None = None) -> tuple[m.Tree | None, lis
     return tree, sorted(set(problems))
 
 
-def load_tree(path: Path, root: Path | None = None) -> m.Tree:
+def load_tree(path: Path, root: Path | None = None, reader: TreeReader | None = None) -> m.Tree:
     """A tree ready to run; raises `TreeError` listing every error if it is not."""
-    tree, problems = check_file(path, root)
+    tree, problems = check_file(path, root, reader)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if tree is None or errors:
         shown = "\n".join(f"  {p}" for p in errors[:20])
@@ -224,6 +245,23 @@ def load_tree(path: Path, root: Path | None = None) -> m.Tree:
         raise TreeError(
             f"the tree {path} has {len(errors)} error(s); fix them and run "
             f"'troubleshoot validate {path}':\n{shown}{more}",
+            errors,
+        )
+    return tree
+
+
+def load_stored_tree(files: Mapping[str, str]) -> m.Tree:
+    """A tree from `{path: text}` (main file first), as the case log keeps a revision; read
+    from memory only, so a stored path never decides where anything is read or written."""
+    if not files:
+        raise TreeError("no tree files were given to load")
+    reader = MemoryReader(files)
+    tree, problems = check_file(reader.place(next(iter(files))), reader.root, reader)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if tree is None or errors:
+        shown = "\n".join(f"  {p}" for p in errors[:20])
+        raise TreeError(
+            f"the copy of the tree kept in the case log has {len(errors)} error(s):\n{shown}",
             errors,
         )
     return tree

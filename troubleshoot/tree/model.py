@@ -1,8 +1,9 @@
 """The decision-tree model: frozen dataclasses built by the loader and read by the engine.
 
 One class per node kind (`Ask`, `Info`, `Route`, `Try`, `Fix`, `Call`, `Goto`, `Return`,
-`Escalate`, `Resolve`); `Node` is their union. Nodes of imported sub-trees live in the same
-`Tree.nodes` mapping under qualified ids (``alias.node-id``).
+`Escalate`, `Resolve`); `Node` is their union. Each class declares its kind once: its `KIND`
+(the YAML key), its own `KEYS`, and its outgoing `edges()`. Nodes of imported sub-trees live in
+the same `Tree.nodes` mapping under qualified ids (``alias.node-id``).
 """
 
 from __future__ import annotations
@@ -11,9 +12,36 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import ClassVar
 
 FORMAT_VERSION = 1
 DEFAULT_PHASES = ("diagnose", "replicate", "isolate", "fix")
+DEFAULT_VERIFY = "Did that fix it?"
+
+INTAKE_FIELDS = ("ticket", "customer", "tone", "desired_outcome")
+"""What the agent asks before the tree starts; each is also a variable trees can use."""
+LAST_FIX = "last_fix"
+"""The variable holding the last `try` item or `fix` that fixed the problem."""
+AGENT = "agent"
+VISITS = "visits"
+"""How often each node was entered: ``visits['node-id']``."""
+BUILTIN_VARIABLES = (LAST_FIX, *INTAKE_FIELDS, AGENT)
+"""Variables every tree has, besides `vars`, `save_as` and `return` names."""
+
+
+class NodeKind(StrEnum):
+    """The node kinds: each is the one primary key of a node in YAML."""
+
+    ASK = "ask"
+    INFO = "info"
+    ROUTE = "route"
+    TRY = "try"
+    FIX = "fix"
+    CALL = "call"
+    GOTO = "goto"
+    RETURN = "return"
+    ESCALATE = "escalate"
+    RESOLVE = "resolve"
 
 
 class AskType(StrEnum):
@@ -37,21 +65,12 @@ class Outcome(StrEnum):
     ESCALATED = "escalated"
 
 
-class Status(StrEnum):
-    """Where a session stands in the case log."""
-
-    ACTIVE = "active"
-    PAUSED = "paused"
-    RESOLVED = "resolved"
-    ESCALATED = "escalated"
-    ABANDONED = "abandoned"
-
-
-RESUMABLE = (Status.ACTIVE, Status.PAUSED, Status.ESCALATED)
+CLOSING_OUTCOMES = tuple(o for o in Outcome if o is not Outcome.ESCALATED)
+"""Outcomes a `resolve` node (or an agent closing a case) can give."""
 
 
 @dataclass(frozen=True)
-class Case:
+class Branch:
     """One branch of a `route` or of a conditional `next`; `when` is None for `else`."""
 
     when: str | None
@@ -73,9 +92,20 @@ class Link:
     url: str
 
 
+Edge = tuple[str, str]
+"""(label, target node id) of one way on from a node; the label may be empty."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class NodeBase:
-    """What every node kind has; `line`/`col` locate the node id in `path`."""
+    """What every node kind has; `line`/`col` locate the node id in `path`.
+
+    A kind declares `KIND` (its YAML key), `KEYS` (the keys only it takes, besides `COMMON_KEYS`)
+    and overrides `edges()` when it leads anywhere besides `next`.
+    """
+
+    KIND: ClassVar[NodeKind]
+    KEYS: ClassVar[tuple[str, ...]] = ()
 
     id: str
     path: str = ""
@@ -87,20 +117,27 @@ class NodeBase:
     help: str | None = None
     links: tuple[Link, ...] = ()
     when: str | None = None
-    next: tuple[Case, ...] = ()
+    next: tuple[Branch, ...] = ()
 
     @property
     def text(self) -> str:
         """The node's main line of text (question, instruction, summary)."""
         return ""
 
+    def edges(self) -> list[Edge]:
+        """Every way on from this node, in the order they are written."""
+        return [(branch.when or "", branch.then) for branch in self.next]
+
     def targets(self) -> list[str]:
         """Every node id this node can lead to directly."""
-        return [case.then for case in self.next]
+        return [target for _, target in self.edges()]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Ask(NodeBase):
+    KIND = NodeKind.ASK
+    KEYS = ("type", "choices", "save_as", "default", "on_yes", "on_no")
+
     ask: str
     type: AskType = AskType.SELECT
     choices: tuple[Choice, ...] = ()
@@ -113,14 +150,16 @@ class Ask(NodeBase):
     def text(self) -> str:
         return self.ask
 
-    def targets(self) -> list[str]:
-        extra = [c.next for c in self.choices if c.next]
-        extra += [t for t in (self.on_yes, self.on_no) if t]
-        return extra + super().targets()
+    def edges(self) -> list[Edge]:
+        found = [(c.label, c.next) for c in self.choices if c.next]
+        found += [(w, t) for w, t in (("yes", self.on_yes), ("no", self.on_no)) if t]
+        return found + super().edges()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Info(NodeBase):
+    KIND = NodeKind.INFO
+
     info: str
 
     @property
@@ -130,14 +169,19 @@ class Info(NodeBase):
 
 @dataclass(frozen=True, kw_only=True)
 class Route(NodeBase):
-    route: tuple[Case, ...]
+    KIND = NodeKind.ROUTE
 
-    def targets(self) -> list[str]:
-        return [case.then for case in self.route] + super().targets()
+    route: tuple[Branch, ...]
+
+    def edges(self) -> list[Edge]:
+        return [(b.when or "else", b.then) for b in self.route] + super().edges()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Try(NodeBase):
+    KIND = NodeKind.TRY
+    KEYS = ("verify", "on_fixed", "on_not_fixed")
+
     items: tuple[str, ...]
     verify: str
     on_fixed: str | None = None
@@ -147,12 +191,15 @@ class Try(NodeBase):
     def text(self) -> str:
         return "Try the basics, one at a time"
 
-    def targets(self) -> list[str]:
-        return [t for t in (self.on_fixed, self.on_not_fixed) if t] + super().targets()
+    def edges(self) -> list[Edge]:
+        return _verify_edges(self.on_fixed, self.on_not_fixed) + super().edges()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Fix(NodeBase):
+    KIND = NodeKind.FIX
+    KEYS = ("steps", "verify", "max_attempts", "on_fixed", "on_not_fixed")
+
     fix: str
     steps: tuple[str, ...] = ()
     verify: str | None = None
@@ -164,37 +211,46 @@ class Fix(NodeBase):
     def text(self) -> str:
         return self.fix
 
-    def targets(self) -> list[str]:
-        return [t for t in (self.on_fixed, self.on_not_fixed) if t] + super().targets()
+    def edges(self) -> list[Edge]:
+        return _verify_edges(self.on_fixed, self.on_not_fixed) + super().edges()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Call(NodeBase):
+    KIND = NodeKind.CALL
+
     call: str
 
     @property
     def text(self) -> str:
         return f"Sub-tree {self.call}"
 
-    def targets(self) -> list[str]:
-        return [self.call, *super().targets()]
+    def edges(self) -> list[Edge]:
+        return [("call", self.call), *super().edges()]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Goto(NodeBase):
+    KIND = NodeKind.GOTO
+
     goto: str
 
-    def targets(self) -> list[str]:
-        return [self.goto]
+    def edges(self) -> list[Edge]:
+        return [("goto", self.goto), *super().edges()]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Return(NodeBase):
+    KIND = NodeKind.RETURN
+
     values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Escalate(NodeBase):
+    KIND = NodeKind.ESCALATE
+    KEYS = ("reason", "reply")
+
     tier: str
     reason: str | None = None
     reply: str | None = None
@@ -206,6 +262,9 @@ class Escalate(NodeBase):
 
 @dataclass(frozen=True, kw_only=True)
 class Resolve(NodeBase):
+    KIND = NodeKind.RESOLVE
+    KEYS = ("outcome", "reply", "follow_up")
+
     summary: str
     outcome: Outcome = Outcome.RESOLVED
     reply: str | None = None
@@ -216,7 +275,27 @@ class Resolve(NodeBase):
         return self.summary
 
 
+def _verify_edges(on_fixed: str | None, on_not_fixed: str | None) -> list[Edge]:
+    return [(w, t) for w, t in (("fixed", on_fixed), ("not fixed", on_not_fixed)) if t]
+
+
 Node = Ask | Info | Route | Try | Fix | Call | Goto | Return | Escalate | Resolve
+NODE_CLASSES: tuple[type[Node], ...] = (
+    Ask,
+    Info,
+    Route,
+    Try,
+    Fix,
+    Call,
+    Goto,
+    Return,
+    Escalate,
+    Resolve,
+)
+"""Every node kind's class, in `NodeKind` order."""
+COMMON_KEYS = ("phase", "say", "body", "help", "links", "when", "next")
+"""Keys every node kind takes."""
+KIND_KEYS: Mapping[NodeKind, tuple[str, ...]] = {cls.KIND: cls.KEYS for cls in NODE_CLASSES}
 
 
 @dataclass(frozen=True)

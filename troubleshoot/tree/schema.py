@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from troubleshoot.tree.build import COMMON, KIND_KEYS, KINDS, TOP_KEYS, VAR_TYPES
-from troubleshoot.tree.model import AskType, Outcome
+from troubleshoot.tree.build import TOP_KEYS, VAR_TYPES
+from troubleshoot.tree.fields import FOLLOW_UP_PATTERN, NAME_PATTERN, QUALIFIED_ID_PATTERN
+from troubleshoot.tree.model import CLOSING_OUTCOMES, COMMON_KEYS, KIND_KEYS, AskType, NodeKind
 
 SCHEMA_FILE = "tree.schema.json"
-NODE_ID = "^[a-z0-9]+(?:-[a-z0-9]+)*(?:\\.[a-z0-9]+(?:-[a-z0-9]+)*)*$"
-NAME = "^[a-z_][a-z0-9_]*$"
+NODE_ID = QUALIFIED_ID_PATTERN
+NAME = NAME_PATTERN
 
 _TEXT = {"type": "string"}
 _TARGET = {"type": "string", "pattern": NODE_ID, "description": "A node id"}
@@ -97,13 +98,13 @@ _PROPERTIES: dict[str, Any] = {
     "reason": _TEXT,
     "reply": _TEXT,
     "resolve": _TEXT,
-    "outcome": {"enum": [str(o) for o in Outcome if o is not Outcome.ESCALATED]},
-    "follow_up": {"type": "string", "pattern": "^\\d+[hdw]$"},
+    "outcome": {"enum": [str(o) for o in CLOSING_OUTCOMES]},
+    "follow_up": {"type": "string", "pattern": FOLLOW_UP_PATTERN},
 }
 
 
-def _node_schema(kind: str) -> dict[str, Any]:
-    keys = (kind, *COMMON, *KIND_KEYS[kind])
+def _node_schema(kind: NodeKind) -> dict[str, Any]:
+    keys = (str(kind), *COMMON_KEYS, *KIND_KEYS[kind])
     return {
         "type": "object",
         "required": [kind],
@@ -146,7 +147,7 @@ def tree_schema() -> dict[str, Any]:
         "nodes": {
             "type": "object",
             "propertyNames": {"pattern": NODE_ID},
-            "additionalProperties": {"oneOf": [_node_schema(k) for k in KINDS]},
+            "additionalProperties": {"oneOf": [_node_schema(k) for k in NodeKind]},
         },
     }
     assert set(top) == set(TOP_KEYS)

@@ -59,17 +59,19 @@ def _construct_mapping(loader: _TreeLoader, node: yaml.MappingNode) -> LocatedDi
         try:
             hash(key)
         except TypeError:
-            loader.problems.append(Problem(loader.path, line, col, "a key must be plain text"))
+            loader.problems.append(
+                Problem(path=loader.path, line=line, col=col, message="a key must be plain text")
+            )
             continue
         if key in result:
             first = result.key_mark(key)[0]
             loader.problems.append(
                 Problem(
-                    loader.path,
-                    line,
-                    col,
-                    f"duplicate key '{key}' (first written on line {first}): YAML would keep only "
-                    "one of them; rename or remove one",
+                    path=loader.path,
+                    line=line,
+                    col=col,
+                    message=f"duplicate key '{key}' (first written on line {first}): YAML "
+                    "would keep only one of them; rename or remove one",
                 )
             )
             continue
@@ -94,10 +96,10 @@ def _refuse_tag(loader: _TreeLoader, node: yaml.Node) -> None:
     tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
     loader.problems.append(
         Problem(
-            loader.path,
-            line,
-            col,
-            f"the tag '{tag}' is not allowed in a tree: write plain text, numbers, "
+            path=loader.path,
+            line=line,
+            col=col,
+            message=f"the tag '{tag}' is not allowed in a tree: write plain text, numbers, "
             "lists and mappings only",
         )
     )
@@ -139,46 +141,55 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     if len(text) > MAX_BYTES:
         return None, [
             Problem(
-                path,
-                1,
-                1,
-                f"the file is over {MAX_BYTES // 1_000_000} MB; a tree "
+                path=path,
+                line=1,
+                col=1,
+                message=f"the file is over {MAX_BYTES // 1_000_000} MB; a tree "
                 "that large should be split into sub-trees with `imports`",
             )
         ]
     loader = _TreeLoader(text, path)
     try:
         if _too_deep(text):
-            return None, [Problem(path, 1, 1, TOO_DEEP)]
+            return None, [Problem(path=path, line=1, col=1, message=TOO_DEEP)]
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if mark is not None and _flow_depth(text, mark.index) > MAX_DEPTH:
-            return None, [Problem(path, 1, 1, TOO_DEEP)]
+            return None, [Problem(path=path, line=1, col=1, message=TOO_DEEP)]
         what = " ".join(p for p in (exc.context, exc.problem) if p)
-        return None, [*loader.problems, Problem(path, line, col, f"invalid YAML: {what}")]
+        return None, [
+            *loader.problems,
+            Problem(path=path, line=line, col=col, message=f"invalid YAML: {what}"),
+        ]
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
         return None, [
             Problem(
-                path,
-                line,
-                col,
-                f"invalid character {char}: {exc.reason}; "
+                path=path,
+                line=line,
+                col=col,
+                message=f"invalid character {char}: {exc.reason}; "
                 "delete it (it often comes from pasting from a word processor)",
             )
         ]
     except yaml.YAMLError as exc:
         message = " ".join(str(exc).split())
-        return None, [*loader.problems, Problem(path, 1, 1, f"invalid YAML: {message}")]
+        return None, [
+            *loader.problems,
+            Problem(path=path, line=1, col=1, message=f"invalid YAML: {message}"),
+        ]
     except RecursionError:
-        return None, [Problem(path, 1, 1, TOO_DEEP)]
+        return None, [Problem(path=path, line=1, col=1, message=TOO_DEEP)]
     except (ValueError, TypeError, OverflowError) as exc:
         # PyYAML's own constructors raise these for values such as `!!int abc`.
-        return None, [*loader.problems, Problem(path, 1, 1, f"invalid YAML value: {exc}")]
+        return None, [
+            *loader.problems,
+            Problem(path=path, line=1, col=1, message=f"invalid YAML value: {exc}"),
+        ]
     finally:
         loader.dispose()
     if loader.refused_tag:

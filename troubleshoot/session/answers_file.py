@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from troubleshoot.errors import AnswersError
-from troubleshoot.session.engine import Step
+from troubleshoot.session.step import Step, StepKind
 from troubleshoot.tree.fields import did_you_mean
 from troubleshoot.tree.located import LocatedDict
 from troubleshoot.tree.model import Tree
@@ -36,7 +36,7 @@ class ScriptedAnswers:
         """The next answer for this step; raises `AnswersError` if there is none left."""
         node_id = step.node.id
         if node_id not in self.answers:
-            if step.kind == "info":
+            if step.kind == StepKind.INFO:
                 return None
             raise AnswersError(
                 f"{self.source}: no answer for '{node_id}' ({step.question!r}); "
@@ -44,7 +44,7 @@ class ScriptedAnswers:
             )
         given = self.answers[node_id]
         per_visit = isinstance(given, list) and (
-            step.kind != "multiselect" or any(isinstance(g, list) for g in given)
+            step.kind != StepKind.MULTISELECT or any(isinstance(g, list) for g in given)
         )
         if not per_visit:
             return given

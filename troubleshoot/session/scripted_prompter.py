@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from troubleshoot.cases.records import SessionRecord
 from troubleshoot.errors import AnswersError
-from troubleshoot.session.engine import End, State, Step
+from troubleshoot.session.answers_file import ScriptedAnswers
+from troubleshoot.session.engine import End, State
 from troubleshoot.session.prompts import Action, Frame, Give
-from troubleshoot.session.script import ScriptedAnswers
+from troubleshoot.session.step import Step, StepKind
+from troubleshoot.tree.model import AGENT, INTAKE_FIELDS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,6 +24,7 @@ class ScriptedPrompter:
 
     def __init__(
         self,
+        *,
         console: Console,
         script: ScriptedAnswers,
         intake: dict[str, Any] | None = None,
@@ -36,21 +40,21 @@ class ScriptedPrompter:
 
     def intake(self, given: dict[str, str]) -> dict[str, str]:
         result = {**self.given_intake, **{k: v for k, v in given.items() if v}}
-        unknown = set(result) - {"ticket", "customer", "tone", "desired_outcome", "agent"}
+        unknown = set(result) - {*INTAKE_FIELDS, AGENT}
         if unknown:
             raise AnswersError(
                 f"{self.script.source}: unknown intake field '{sorted(unknown)[0]}' "
-                "(use ticket, customer, tone, desired_outcome)"
+                f"(use {', '.join(INTAKE_FIELDS)})"
             )
         if result.get("customer"):
             self._line(f'Customer: "{result["customer"]}"')
         return result
 
-    def show_similar(self, cases: list[dict[str, Any]]) -> None:
+    def show_similar(self, cases: list[SessionRecord]) -> None:
         for case in cases:
             self._line(
-                f"Similar past case {case['id']} ({case['tree_id']}, "
-                f"{case.get('outcome') or case.get('status')}): {case.get('customer') or ''}"
+                f"Similar past case {case.id} ({case.tree_id}, "
+                f"{case.outcome or case.status}): {case.customer or ''}"
             )
 
     def show_history(self, lines: list[str]) -> None:
@@ -60,7 +64,7 @@ class ScriptedPrompter:
     def ask(self, step: Step, frame: Frame) -> Action:
         value = self.script.take(step)
         item = f" [{step.item}]" if step.item else ""
-        shown = "continue" if step.kind == "info" else value
+        shown = "continue" if step.kind == StepKind.INFO else value
         self._line(f"{step.number}. ({step.phase}) {step.question}{item} -> {shown}")
         return Give(value)
 

@@ -2,38 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 from troubleshoot.errors import AnswersError
+from troubleshoot.session.step import StepKind
 from troubleshoot.tree.model import Choice
 
 YES = frozenset({"yes", "y", "true", "fixed", "1"})
 NO = frozenset({"no", "n", "false", "not fixed", "not-fixed", "0"})
 
 
-class AnswerError(AnswersError):
+class InvalidAnswer(AnswersError):
     """An answer that does not fit the question."""
 
 
-def coerce(kind: str, choices: tuple[Choice, ...], raw: Any) -> tuple[Any, str]:
-    """The value for a step of this kind and how it is shown; raises `AnswerError`."""
-    if kind == "info":
-        return None, "continue"
-    if kind == "confirm":
-        return _confirm(raw)
-    if kind == "number":
-        return _number(raw)
-    if kind == "select":
-        choice = _choice(choices, raw)
-        return choice.value, choice.label
-    if kind == "multiselect":
-        items = raw if isinstance(raw, list) else [p for p in str(raw).split(",") if p.strip()]
-        picked = [_choice(choices, item) for item in items]
-        return [c.value for c in picked], ", ".join(c.label for c in picked) or "(none)"
+def coerce(kind: StepKind, choices: tuple[Choice, ...], raw: Any) -> tuple[Any, str]:
+    """The value for a step of this kind and how it is shown; raises `InvalidAnswer`."""
+    match kind:
+        case StepKind.INFO:
+            return None, "continue"
+        case StepKind.CONFIRM:
+            return _confirm(raw)
+        case StepKind.NUMBER:
+            return _number(raw)
+        case StepKind.SELECT:
+            choice = _choice(choices, raw)
+            return choice.value, choice.label
+        case StepKind.MULTISELECT:
+            return _multiselect(choices, raw)
+        case StepKind.TEXT:
+            return _text(raw)
+        case _:
+            assert_never(kind)
+
+
+def _text(raw: Any) -> tuple[str, str]:
     if isinstance(raw, (dict, list)) or raw is None:
-        raise AnswerError(f"expected text, got {raw!r}")
+        raise InvalidAnswer(f"expected text, got {raw!r}")
     text = str(raw)
     return text, text
+
+
+def _multiselect(choices: tuple[Choice, ...], raw: Any) -> tuple[list[str], str]:
+    items = raw if isinstance(raw, list) else [p for p in str(raw).split(",") if p.strip()]
+    picked = [_choice(choices, item) for item in items]
+    return [c.value for c in picked], ", ".join(c.label for c in picked) or "(none)"
 
 
 def _confirm(raw: Any) -> tuple[bool, str]:
@@ -44,12 +57,12 @@ def _confirm(raw: Any) -> tuple[bool, str]:
         return True, "yes"
     if word in NO:
         return False, "no"
-    raise AnswerError(f"expected yes or no, got {raw!r}")
+    raise InvalidAnswer(f"expected yes or no, got {raw!r}")
 
 
 def _number(raw: Any) -> tuple[float | int, str]:
     if isinstance(raw, bool):
-        raise AnswerError(f"expected a number, got {raw!r}")
+        raise InvalidAnswer(f"expected a number, got {raw!r}")
     value: float | int
     if isinstance(raw, (int, float)):
         value, text = raw, str(raw)
@@ -61,9 +74,9 @@ def _number(raw: Any) -> tuple[float | int, str]:
             try:
                 value = float(text)
             except ValueError:
-                raise AnswerError(f"expected a number, got {raw!r}") from None
+                raise InvalidAnswer(f"expected a number, got {raw!r}") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise AnswerError(f"expected a number, got {raw!r}")
+        raise InvalidAnswer(f"expected a number, got {raw!r}")
     return value, text
 
 
@@ -76,4 +89,4 @@ def _choice(choices: tuple[Choice, ...], raw: Any) -> Choice:
         if choice.label.lower() == text.lower() or choice.value.lower() == text.lower():
             return choice
     valid = ", ".join(c.value for c in choices)
-    raise AnswerError(f"{raw!r} is not one of the choices ({valid})")
+    raise InvalidAnswer(f"{raw!r} is not one of the choices ({valid})")
