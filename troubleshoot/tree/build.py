@@ -181,10 +181,13 @@ class FileBuilder:
 
     def _nodes(self) -> None:
         data = self.top.mapping("nodes")
-        if data is None:
-            if not self.top.has("nodes"):
-                self.report.error(self.top.data.mark, "the tree needs 'nodes'")
+        if data is None:  # a value that is not a mapping was reported by `mapping`
+            if self.top.data.get("nodes") is None:
+                where = self.top.mark("nodes") if self.top.has("nodes") else self.top.data.mark
+                self.report.error(where, "the tree needs 'nodes': node ids, each with its node")
             return
+        if not data:
+            self.report.error(self.top.mark("nodes"), "'nodes' is empty: add at least one node")
         for node_id, spec in data.items():
             mark = data.key_mark(node_id)
             if not isinstance(node_id, str) or not KEBAB.match(node_id):
