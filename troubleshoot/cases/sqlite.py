@@ -49,7 +49,8 @@ from troubleshoot.errors import CaseLogError, SessionChanged, SessionNotFound
 if TYPE_CHECKING:
     from troubleshoot.tree.model import Tree
 
-BUSY_TIMEOUT_MS = 5_000
+BUSY_TIMEOUT_MS = 30_000
+"""How long a write waits for another process holding the write lock (they hold it briefly)."""
 MEMORY = ":memory:"
 
 
