@@ -205,3 +205,11 @@ def test_a_postgresql_url_is_not_a_file_and_its_password_is_never_shown(
         "not supported yet; use --db with a file path"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_intake_fields_are_the_trees_built_in_variables() -> None:
+    from dataclasses import fields
+
+    from troubleshoot.tree.model import INTAKE_FIELDS
+
+    assert [f.name for f in fields(Intake)] == list(INTAKE_FIELDS)
