@@ -28,7 +28,17 @@ def test_schema_command_prints_json_schema() -> None:
     assert schema["required"] == ["id", "title", "nodes"]
     node_kinds = schema["properties"]["nodes"]["additionalProperties"]["oneOf"]
     assert [k["required"][0] for k in node_kinds] == [
-        "ask", "info", "route", "try", "fix", "call", "goto", "return", "escalate", "resolve"]
+        "ask",
+        "info",
+        "route",
+        "try",
+        "fix",
+        "call",
+        "goto",
+        "return",
+        "escalate",
+        "resolve",
+    ]
 
 
 def test_bundled_trees_point_at_the_schema() -> None:
@@ -63,8 +73,9 @@ def test_mermaid_graph_has_every_node_and_edge() -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "flowchart TD"
-    assert any("what-happens: What happens when the customer tries to log in?" in line
-               for line in lines)
+    assert any(
+        "what-happens: What happens when the customer tries to log in?" in line for line in lines
+    )
     assert sum("-->" in line for line in lines) > 20
 
 

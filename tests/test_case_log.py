@@ -25,38 +25,38 @@ def mode(path: Path) -> int:
 
 def test_database_and_its_wal_files_are_private(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "cases.db"
-    store = SQLiteCaseLog(path)
-    session = store.create_session(TREE, Intake(customer="cannot log in"), "ann")
-    store.append_event(session, Event(kind=EventKind.START))
+    case_log = SQLiteCaseLog(path)
+    session = case_log.create_session(TREE, Intake(customer="cannot log in"), "ann")
+    case_log.append_event(session, Event(kind=EventKind.START))
     files = [p for p in path.parent.iterdir() if p.name.startswith("cases.db")]
     assert {p.name for p in files} >= {"cases.db", "cases.db-wal"}
     assert all(mode(p) == 0o600 for p in files), {p.name: oct(mode(p)) for p in files}
-    store.close()
+    case_log.close()
 
 
 def test_events_are_numbered_and_kept_with_the_tree_text(tmp_path: Path) -> None:
-    store = SQLiteCaseLog(tmp_path / "c.db")
-    session = store.create_session(TREE, Intake(customer="locked out", ticket="T-9"), "ann")
+    case_log = SQLiteCaseLog(tmp_path / "c.db")
+    session = case_log.create_session(TREE, Intake(customer="locked out", ticket="T-9"), "ann")
     kinds = (EventKind.START, EventKind.ANSWER, EventKind.BACK)
-    assert [store.append_event(session, Event(kind=kind)) for kind in kinds] == [1, 2, 3]
+    assert [case_log.append_event(session, Event(kind=kind)) for kind in kinds] == [1, 2, 3]
     # a second connection (another terminal) sees every event already committed
     other = sqlite3.connect(tmp_path / "c.db")
     stored = [r[0] for r in other.execute("SELECT kind FROM events ORDER BY seq")]
     assert stored == ["start", "answer", "back"]
-    record = store.get_session(session[:15])
+    record = case_log.get_session(session[:15])
     assert record.ticket == "T-9"
-    assert next(iter(store.tree_sources(record).values())) == TREE.sources[0].text
+    assert next(iter(case_log.tree_sources(record).values())) == TREE.sources[0].text
     assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_similar_cases_are_found_by_words(tmp_path: Path) -> None:
-    store = SQLiteCaseLog(tmp_path / "c.db")
+    case_log = SQLiteCaseLog(tmp_path / "c.db")
     words = "The password reset e-mail never arrives"
-    first = store.create_session(TREE, Intake(customer=words), "ann")
-    store.create_session(TREE, Intake(customer="Printer is jammed"), "ann")
-    found = store.similar("reset password please", exclude="none")
+    first = case_log.create_session(TREE, Intake(customer=words), "ann")
+    case_log.create_session(TREE, Intake(customer="Printer is jammed"), "ann")
+    found = case_log.similar("reset password please", exclude="none")
     assert [r.id for r in found] == [first]
-    assert store.similar('AND OR NOT " * (') == []
+    assert case_log.similar('AND OR NOT " * (') == []
 
 
 def test_unknown_session_says_how_to_list(tmp_path: Path) -> None:
@@ -88,9 +88,9 @@ def test_read_only_file_is_explained(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     SQLiteCaseLog(path).close()
     path.chmod(0o400)
-    store = SQLiteCaseLog(path)
+    case_log = SQLiteCaseLog(path)
     with pytest.raises(CaseLogError, match="read-only"):
-        store.create_session(TREE, Intake(), "ann")
+        case_log.create_session(TREE, Intake(), "ann")
 
 
 def test_locked_database_is_explained(tmp_path: Path) -> None:
@@ -111,10 +111,10 @@ def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
 
 
 def test_read_only_error_is_explained() -> None:
-    from troubleshoot.cases.sqlite import _explain
+    from troubleshoot.cases.sqlite_file import explain
 
     readonly = sqlite3.OperationalError("attempt to write a readonly database")
-    error = _explain("/x/c.db", readonly)
+    error = explain("/x/c.db", readonly)
     assert str(error) == (
         "the case database /x/c.db is read-only; make it writable "
         "(chmod u+w) or use --db for another file"
@@ -205,3 +205,11 @@ def test_a_postgresql_url_is_not_a_file_and_its_password_is_never_shown(
         "not supported yet; use --db with a file path"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_intake_fields_are_the_trees_built_in_variables() -> None:
+    from dataclasses import fields
+
+    from troubleshoot.tree.model import INTAKE_FIELDS
+
+    assert [f.name for f in fields(Intake)] == list(INTAKE_FIELDS)

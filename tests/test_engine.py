@@ -48,8 +48,14 @@ def test_call_return_hands_variables_back_and_when_skips(engine: Engine) -> None
     # laptop: the info node 'notes' is skipped (when device == "phone")
     state = walk(engine, "laptop", "no", "yes")
     assert state.variables["online"] is True
-    assert state.path == ["device", "seen-before", "check-net", "net.reachable", "net.online",
-                          "basics"]
+    assert state.path == [
+        "device",
+        "seen-before",
+        "check-net",
+        "net.reachable",
+        "net.online",
+        "basics",
+    ]
     assert state.step is not None and state.step.key == "basics#1"
     assert state.step.item == "Restart the app"
 
@@ -74,7 +80,9 @@ def test_try_records_which_item_fixed_it(engine: Engine) -> None:
     assert state.end.reply == "We fixed it: Log out and in. Seen 1 time(s)."
     assert state.end.follow_up == "2d"
     assert [(f.fix, f.fixed) for f in state.fixes] == [
-        ("Restart the app", False), ("Log out and in", True)]
+        ("Restart the app", False),
+        ("Log out and in", True),
+    ]
 
 
 def test_fix_attempts_then_default_escalation(engine: Engine) -> None:

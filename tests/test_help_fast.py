@@ -15,7 +15,9 @@ def imported_modules(*args: str) -> tuple[subprocess.CompletedProcess[str], set[
     """Run ``python -X importtime -m troubleshoot ARGS``; the top-level packages it imported."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "troubleshoot", *args],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     modules = set()
     for line in result.stderr.splitlines():

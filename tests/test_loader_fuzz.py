@@ -25,8 +25,11 @@ from troubleshoot.tree.problems import Problem, Severity
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "decision_trees"
-FUZZ = settings(max_examples=300, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +70,42 @@ def check_never_raises(path: Path, root: Path | None = None) -> None:
 
 # -- (a) arbitrary text and bytes ---------------------------------------------------------------
 
-YAMLISH = st.text(alphabet=st.sampled_from(list("ab-_:{}[],!&*#|>'\"?%@` \t\n0123456789.~\\")),
-                  max_size=200)
+YAMLISH = st.text(
+    alphabet=st.sampled_from(list("ab-_:{}[],!&*#|>'\"?%@` \t\n0123456789.~\\")), max_size=200
+)
 TREEISH = st.lists(
-    st.sampled_from([
-        "format: 1\n", "format: 2\n", "id: fuzz\n", "title: t\n", "start: a\n", "nodes:\n",
-        "  a:\n", "  b:\n", "    ask: q\n", "    type: confirm\n", "    on_yes: b\n",
-        "    on_no: a\n", "    next: b\n", "    resolve: '{{ x }}'\n", "    escalate: t2\n",
-        "    choices: [yes, no]\n", "    when: x ==\n", "    try: [a, b]\n", "    call: a\n",
-        "    return: {x: 'true'}\n", "vars: {x: {type: bool}}\n", "imports: {n: a.tree.yaml}\n",
-        "library: true\n", "escalation: {default: b}\n", "  - x\n", "\t\n", "&a x\n", "*a\n",
-    ]),
+    st.sampled_from(
+        [
+            "format: 1\n",
+            "format: 2\n",
+            "id: fuzz\n",
+            "title: t\n",
+            "start: a\n",
+            "nodes:\n",
+            "  a:\n",
+            "  b:\n",
+            "    ask: q\n",
+            "    type: confirm\n",
+            "    on_yes: b\n",
+            "    on_no: a\n",
+            "    next: b\n",
+            "    resolve: '{{ x }}'\n",
+            "    escalate: t2\n",
+            "    choices: [yes, no]\n",
+            "    when: x ==\n",
+            "    try: [a, b]\n",
+            "    call: a\n",
+            "    return: {x: 'true'}\n",
+            "vars: {x: {type: bool}}\n",
+            "imports: {n: a.tree.yaml}\n",
+            "library: true\n",
+            "escalation: {default: b}\n",
+            "  - x\n",
+            "\t\n",
+            "&a x\n",
+            "*a\n",
+        ]
+    ),
     max_size=25,
 ).map("".join)
 
@@ -91,8 +119,11 @@ def test_any_text_gives_problems_not_exceptions(scratch: Path, text: str) -> Non
 
 
 @FUZZ
-@given(data=st.binary(max_size=300) | YAMLISH.map(lambda s: s.encode("utf-16"))
-       | st.binary(max_size=100).map(lambda b: b"\xef\xbb\xbfformat: 1\nid: " + b))
+@given(
+    data=st.binary(max_size=300)
+    | YAMLISH.map(lambda s: s.encode("utf-16"))
+    | st.binary(max_size=100).map(lambda b: b"\xef\xbb\xbfformat: 1\nid: " + b)
+)
 def test_any_bytes_give_problems_not_exceptions(scratch: Path, data: bytes) -> None:
     path = scratch / "fuzz.tree.yaml"
     path.write_bytes(data)
@@ -150,7 +181,8 @@ def restore(trees_copy: Path, rel: str) -> None:
 @FUZZ
 @given(case=mutated_tree())
 def test_edited_bundled_tree_gives_problems_not_exceptions(
-        trees_copy: Path, case: tuple[str, str]) -> None:
+    trees_copy: Path, case: tuple[str, str]
+) -> None:
     rel, text = case
     path = write_mutation(trees_copy, rel, text)
     try:
@@ -162,7 +194,8 @@ def test_edited_bundled_tree_gives_problems_not_exceptions(
 @FUZZ
 @given(case=mutated_tree())
 def test_loading_an_edited_tree_raises_only_troubleshoot_errors(
-        trees_copy: Path, case: tuple[str, str]) -> None:
+    trees_copy: Path, case: tuple[str, str]
+) -> None:
     rel, text = case
     path = write_mutation(trees_copy, rel, text)
     try:
@@ -189,7 +222,10 @@ def test_unedited_bundled_trees_check_clean(trees_copy: Path) -> None:
 def validate_in_subprocess(path: Path) -> dict[str, object]:
     result = subprocess.run(
         [sys.executable, "-m", "troubleshoot", "validate", "--format", "json", str(path)],
-        capture_output=True, text=True, timeout=120, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
     )
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
@@ -205,22 +241,38 @@ def nested_mapping(depth: int) -> str:
 @pytest.mark.parametrize(
     ("name", "make", "message"),
     [
-        pytest.param("deep-10mb", lambda: nested_mapping(4_500), "over 2 MB",
-                     id="10MB-mapping-4500-deep"),
-        pytest.param("flow-10mb", lambda: "[" * 5_000_000 + "]" * 5_000_000, "over 2 MB",
-                     id="10MB-flow-list-5000000-deep"),
-        pytest.param("deep-1mb", lambda: nested_mapping(1_500), "nested too deeply",
-                     id="1MB-mapping-1500-deep"),
-        pytest.param("flow-list", lambda: "[" * 200_000, "nested too deeply",
-                     id="200000-open-brackets"),
-        pytest.param("flow-map", lambda: "{a: " * 100_000, "nested too deeply",
-                     id="100000-open-braces"),
-        pytest.param("block-list", lambda: "".join("  " * i + "-\n" for i in range(1_000)),
-                     "nested too deeply", id="1000-nested-block-lists"),
+        pytest.param(
+            "deep-10mb", lambda: nested_mapping(4_500), "over 2 MB", id="10MB-mapping-4500-deep"
+        ),
+        pytest.param(
+            "flow-10mb",
+            lambda: "[" * 5_000_000 + "]" * 5_000_000,
+            "over 2 MB",
+            id="10MB-flow-list-5000000-deep",
+        ),
+        pytest.param(
+            "deep-1mb",
+            lambda: nested_mapping(1_500),
+            "nested too deeply",
+            id="1MB-mapping-1500-deep",
+        ),
+        pytest.param(
+            "flow-list", lambda: "[" * 200_000, "nested too deeply", id="200000-open-brackets"
+        ),
+        pytest.param(
+            "flow-map", lambda: "{a: " * 100_000, "nested too deeply", id="100000-open-braces"
+        ),
+        pytest.param(
+            "block-list",
+            lambda: "".join("  " * i + "-\n" for i in range(1_000)),
+            "nested too deeply",
+            id="1000-nested-block-lists",
+        ),
     ],
 )
 def test_huge_or_deep_yaml_is_a_problem_not_a_crash(
-        tmp_path: Path, name: str, make: Callable[[], str], message: str) -> None:
+    tmp_path: Path, name: str, make: Callable[[], str], message: str
+) -> None:
     path = tmp_path / f"{name}.tree.yaml"
     path.write_text(make(), encoding="utf-8")
 

@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out),
-                    str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     return next(out.glob("troubleshoot-*.whl"))
 
 
@@ -33,13 +36,24 @@ def test_trees_are_found_from_the_installed_wheel(wheel: Path, tmp_path: Path) -
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     env = {**os.environ, "PYTHONPATH": str(site)}
-    out = subprocess.run([sys.executable, "-m", "troubleshoot", "trees", "--format", "json"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "troubleshoot", "trees", "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rows = json.loads(out.stdout)
     assert {"login-failure", "wifi-no-internet", "double-charge"} <= {r["id"] for r in rows}
     assert all(str(site / "troubleshoot" / "_trees") in r["file"] for r in rows)
-    check = subprocess.run([sys.executable, "-m", "troubleshoot", "validate"], cwd=tmp_path,
-                           env=env, capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "troubleshoot", "validate"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
 
 

@@ -14,10 +14,19 @@ from typing import Any
 import pytest
 
 from troubleshoot.cases.log import CaseLog, open_case_log
-from troubleshoot.cases.records import EventKind, SessionRecord
+from troubleshoot.cases.records import EventKind, Intake, SessionRecord
 from troubleshoot.errors import Paused, SessionChanged
 from troubleshoot.session.engine import End, State
-from troubleshoot.session.prompts import Action, Back, EscalateNow, Frame, Give, Note, Pause
+from troubleshoot.session.prompts import (
+    Action,
+    Back,
+    EscalateNow,
+    Frame,
+    Give,
+    Note,
+    Pause,
+    WrapUp,
+)
 from troubleshoot.session.runner import Runner
 from troubleshoot.session.step import Step
 from troubleshoot.tree.loader import load_tree
@@ -40,8 +49,8 @@ class FakePrompter:
         self.history: list[str] = []
         self.handoffs: list[str | None] = []
 
-    def intake(self, given: dict[str, str]) -> dict[str, str]:
-        return {"ticket": "T-7", "customer": "the app keeps crashing", **given}
+    def intake(self, given: Intake) -> Intake:
+        return Intake(ticket="T-7", customer="the app keeps crashing")
 
     def show_similar(self, cases: list[SessionRecord]) -> None:
         pass
@@ -61,8 +70,8 @@ class FakePrompter:
     def show_end(self, end: End, state: State, handoff: str | None) -> None:
         self.handoffs.append(handoff)
 
-    def wrapup(self, end: End, suggested_follow_up: str | None) -> dict[str, Any]:
-        return {"note": "", "follow_up": "", "satisfaction": None, **self.wrap}
+    def wrapup(self, end: End, suggested_follow_up: str | None) -> WrapUp:
+        return WrapUp(**self.wrap)
 
     def pick(self, question: str, options: list[tuple[str, str]]) -> str:
         raise AssertionError(f"unexpected pick: {question}")
@@ -99,7 +108,7 @@ def test_a_walk_to_a_resolve_node_is_closed_and_wrapped_up(case_log: CaseLog) ->
         wrapup={"note": "all good", "follow_up": "2d", "satisfaction": 5},
     )
     the_runner = runner(case_log, prompter)
-    end = the_runner.run({})
+    end = the_runner.run(Intake())
     assert end.outcome == "resolved"
     session = case_log.get_session(the_runner.session_id)
     assert prompter.asked == ["device", "seen-before", "net.reachable", "basics#1", "basics#2"]
@@ -119,7 +128,7 @@ def test_a_walk_to_a_resolve_node_is_closed_and_wrapped_up(case_log: CaseLog) ->
 def test_going_back_supersedes_the_answer_and_offers_it_again(case_log: CaseLog) -> None:
     prompter = FakePrompter(Back(), Give("laptop"), Back(), Give("phone"), Pause())
     with pytest.raises(Paused) as paused:
-        runner(case_log, prompter).run({})
+        runner(case_log, prompter).run(Intake())
     assert paused.value.interrupted is False
     session = only_session(case_log)
     assert prompter.problems == ["This is the first step: there is nothing to go back to."]
@@ -133,7 +142,7 @@ def test_going_back_supersedes_the_answer_and_offers_it_again(case_log: CaseLog)
 def test_notes_are_logged_and_empty_notes_are_not(case_log: CaseLog) -> None:
     prompter = FakePrompter(Note("customer is on hold"), Note("   "), Pause())
     with pytest.raises(Paused):
-        runner(case_log, prompter).run({})
+        runner(case_log, prompter).run(Intake())
     session = only_session(case_log)
     notes = [e for e in case_log.events(session.id) if e.kind is EventKind.NOTE]
     assert [(n.node, n.text, n.agent) for n in notes] == [("device", "customer is on hold", "ann")]
@@ -141,7 +150,7 @@ def test_notes_are_logged_and_empty_notes_are_not(case_log: CaseLog) -> None:
 
 def test_pausing_then_resuming_continues_where_it_stopped(case_log: CaseLog) -> None:
     with pytest.raises(Paused):
-        runner(case_log, FakePrompter(Give("phone"), Pause())).run({})
+        runner(case_log, FakePrompter(Give("phone"), Pause())).run(Intake())
     session = only_session(case_log)
     later = FakePrompter(Pause())
     with pytest.raises(Paused):
@@ -157,7 +166,7 @@ def test_ctrl_c_pauses_the_session(case_log: CaseLog) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(Paused) as paused:
-        runner(case_log, FakePrompter(Give("laptop"), interrupt)).run({})
+        runner(case_log, FakePrompter(Give("laptop"), interrupt)).run(Intake())
     assert paused.value.interrupted is True
     session = only_session(case_log)
     assert session.status == "paused"
@@ -166,7 +175,7 @@ def test_ctrl_c_pauses_the_session(case_log: CaseLog) -> None:
 
 def test_escalating_now_hands_over_with_a_summary(case_log: CaseLog) -> None:
     prompter = FakePrompter(Give("laptop"), EscalateNow("  needs a tier 2 engineer "))
-    end = runner(case_log, prompter).run({})
+    end = runner(case_log, prompter).run(Intake())
     session = only_session(case_log)
     assert end.escalated
     assert (session.status, session.escalated_to) == ("escalated", "tier2")
@@ -197,7 +206,7 @@ def test_a_second_agents_answer_stops_the_first(case_log: CaseLog) -> None:
 
     first = runner(case_log, FakePrompter(Give("laptop"), bob_answers_meanwhile))
     with pytest.raises(SessionChanged, match="changed by bob at the same time as you"):
-        first.run({})
+        first.run(Intake())
     events = case_log.events(session_ids[0])
     assert [(str(e.kind), e.agent) for e in events] == [
         ("start", "ann"),

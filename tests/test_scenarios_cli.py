@@ -54,7 +54,8 @@ def test_passing_scenarios(tmp_path: Path) -> None:
 
 def test_wrong_path_and_outcome_show_a_diff(tmp_path: Path) -> None:
     bad = GOOD.replace("outcome: resolved", "outcome: workaround").replace(
-        "basics, fixed]", "fixed]")
+        "basics, fixed]", "fixed]"
+    )
     result = runner.invoke(app, ["test", str(scenario(tmp_path, bad))])
     assert result.exit_code == 1
     assert "FAIL" in result.output and ":: second basic fixes it" in result.output
@@ -77,14 +78,17 @@ scenarios:
     result = runner.invoke(app, ["test", str(scenario(tmp_path, body))])
     assert result.exit_code == 1
     assert "no answer for 'seen-before' ('Seen this before?')" in result.output
-    assert "'devise' is not a node of the tree 'engine-demo'; did you mean 'device'?" \
-        in result.output
+    assert (
+        "'devise' is not a node of the tree 'engine-demo'; did you mean 'device'?" in result.output
+    )
     assert "no scenario expects the outcome(s): works-as-designed, escalated" in result.output
 
 
 def test_a_library_is_tested_from_its_entries(tmp_path: Path) -> None:
     scenario(tmp_path, GOOD)
-    library = write(tmp_path / "trees" / "lib" / "checks.scenarios.yaml", """\
+    library = write(
+        tmp_path / "trees" / "lib" / "checks.scenarios.yaml",
+        """\
 scenarios:
   - name: online
     start: reachable
@@ -93,12 +97,15 @@ scenarios:
   - name: no entry given
     answers: {reachable: no}
     expect: {outcome: returned}
-""")
+""",
+    )
     result = runner.invoke(app, ["test", str(library)])
     assert result.exit_code == 1
     assert "PASS" in result.output and ":: online" in result.output
-    assert "'checks' is a library of sub-trees: give the scenario 'start: <entry node>'" \
+    assert (
+        "'checks' is a library of sub-trees: give the scenario 'start: <entry node>'"
         in result.output
+    )
     assert "no scenario ends at the return node(s): not-online" in result.output
 
 

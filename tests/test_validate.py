@@ -58,8 +58,11 @@ def broken_cases() -> list[Any]:
     cases = []
     for path in sorted(BROKEN.glob("*.tree.yaml")):
         case_id = path.name.removesuffix(".tree.yaml")
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[case_id])] \
-            if case_id in KNOWN_BUGS else []
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[case_id])]
+            if case_id in KNOWN_BUGS
+            else []
+        )
         cases.append(pytest.param(path, id=case_id, marks=marks))
     return cases
 
@@ -67,8 +70,14 @@ def broken_cases() -> list[Any]:
 def cli_env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("TROUBLESHOOT_TREES", None)
-    env.update({"TROUBLESHOOT_DB": str(tmp_path / "cases.db"), "NO_COLOR": "1",
-                "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"})
+    env.update(
+        {
+            "TROUBLESHOOT_DB": str(tmp_path / "cases.db"),
+            "NO_COLOR": "1",
+            "COLUMNS": "200",
+            "PYTHONIOENCODING": "utf-8",
+        }
+    )
     return env
 
 
@@ -76,7 +85,11 @@ def troubleshoot(tmp_path: Path, *args: str | Path) -> subprocess.CompletedProce
     """Run the real command line; no command may ever show a traceback."""
     result = subprocess.run(
         [sys.executable, "-m", "troubleshoot", *map(str, args)],
-        capture_output=True, text=True, cwd=REPO, env=cli_env(tmp_path), timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=cli_env(tmp_path),
+        timeout=120,
     )
     assert "Traceback" not in result.stderr, result.stderr
     assert "Traceback" not in result.stdout, result.stdout
@@ -105,15 +118,17 @@ def test_broken_tree_is_reported_where_the_mistake_is(tree_file: Path, tmp_path:
     assert all("\n" not in p["message"] for p in report["problems"])
     for want in expectations(tree_file):
         matching = [
-            p for p in report["problems"]
+            p
+            for p in report["problems"]
             if Path(p["path"]).resolve() == want.file.resolve()
             and (p["line"], p["col"]) == (want.line, want.col)
             and want.text in p["message"]
         ]
         assert matching, (
             f"expected {want.file.name}:{want.line}:{want.col}: ...{want.text}..., got:\n"
-            + "\n".join(f"{p['path']}:{p['line']}:{p['col']}: {p['message']}"
-                        for p in report["problems"])
+            + "\n".join(
+                f"{p['path']}:{p['line']}:{p['col']}: {p['message']}" for p in report["problems"]
+            )
         )
         assert all(p["severity"] == "error" for p in matching)
 
@@ -189,8 +204,13 @@ def test_yes_no_on_off_labels_stay_text(tmp_path: Path) -> None:
     assert checked.stdout.strip() == "1 file(s) checked: ok"
     assert shown.returncode == 0
     lines = [line.strip(" │├└─") for line in shown.stdout.splitlines()]
-    for label_line in ("Yes -> fixed", "No -> power-switch", "on -> escalate-tier2",
-                       "off -> fixed", "Y -> escalate-tier2"):
+    for label_line in (
+        "Yes -> fixed",
+        "No -> power-switch",
+        "on -> escalate-tier2",
+        "off -> fixed",
+        "Y -> escalate-tier2",
+    ):
         assert label_line in lines
     assert "True" not in shown.stdout and "False" not in shown.stdout
 
@@ -272,7 +292,8 @@ def same_id_twice(tmp_path: Path) -> Path:
 
 
 def test_a_tree_id_found_twice_in_one_folder_names_both_files(
-        tmp_path: Path, same_id_twice: Path) -> None:
+    tmp_path: Path, same_id_twice: Path
+) -> None:
     for args in (("trees",), ("show", "one-item-try")):
         result = troubleshoot(tmp_path, "--trees", same_id_twice, *args)
 
@@ -283,7 +304,8 @@ def test_a_tree_id_found_twice_in_one_folder_names_both_files(
 
 
 def test_validate_reports_a_tree_id_found_twice_in_one_folder(
-        tmp_path: Path, same_id_twice: Path) -> None:
+    tmp_path: Path, same_id_twice: Path
+) -> None:
     result = troubleshoot(tmp_path, "validate", same_id_twice)
 
     assert result.returncode == 1

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import secrets
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -37,6 +34,7 @@ from troubleshoot.cases.records import (
     Status,
     now,
 )
+from troubleshoot.cases.sqlite_file import create_private, explain, like, new_session_id
 from troubleshoot.cases.sqlite_rows import (
     event_from_row,
     event_row,
@@ -49,49 +47,9 @@ from troubleshoot.errors import CaseLogError, SessionChanged, SessionNotFound
 if TYPE_CHECKING:
     from troubleshoot.tree.model import Tree
 
-BUSY_TIMEOUT_MS = 5_000
+BUSY_TIMEOUT_MS = 30_000
+"""How long a write waits for another process holding the write lock (they hold it briefly)."""
 MEMORY = ":memory:"
-
-
-def new_session_id() -> str:
-    """Sortable by start time and short enough to type: ``20261123-103355-7f3a``."""
-    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
-
-
-def _explain(path: str, exc: sqlite3.Error) -> CaseLogError:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        why = "is locked by another program; wait a moment and retry, or use --db for another file"
-    elif "readonly" in text or "read-only" in text:
-        why = "is read-only; make it writable (chmod u+w) or use --db for another file"
-    elif "not a database" in text or "malformed" in text or "corrupt" in text:
-        why = (
-            "is not a troubleshoot case database or is damaged; move it aside (keep it for "
-            "recovery) or use --db for another file"
-        )
-    elif "unable to open" in text:
-        why = "cannot be opened; check that its folder exists and is writable, or use --db"
-    else:
-        why = f"cannot be used ({exc}); use --db for another file"
-    return CaseLogError(f"the case database {path} {why}")
-
-
-def _create_private(path: Path) -> None:
-    """Create the file readable by its owner only, before SQLite opens it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except OSError as exc:
-        raise CaseLogError(
-            f"cannot create the case database {path}: {exc.strerror}; use --db "
-            "for a file in a writable folder"
-        ) from None
-
-
-def _like(text: str) -> str:
-    """`text` taken literally in a LIKE pattern (escape character ``\\``)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SQLiteCaseLog:
@@ -106,7 +64,7 @@ class SQLiteCaseLog:
                     f"the case database {path} is a folder; use --db with a file name"
                 )
             if not path.exists():
-                _create_private(path)
+                create_private(path)
         with self._guard():
             conn = sqlite3.connect(self._target, timeout=busy_timeout_ms / 1000)
             self.db = Database(conn)
@@ -138,7 +96,7 @@ class SQLiteCaseLog:
         try:
             yield
         except sqlite3.Error as exc:
-            raise _explain(self._target, exc) from None
+            raise explain(self._target, exc) from None
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
@@ -269,7 +227,7 @@ class SQLiteCaseLog:
                 self.db.query(
                     "SELECT * FROM sessions WHERE id = ? OR id LIKE ? ESCAPE '\\' "
                     "OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 3",
-                    (ref, _like(ref) + "%", "%-" + _like(ref)),
+                    (ref, like(ref) + "%", "%-" + like(ref)),
                 )
             )
         exact = [r for r in rows if r["id"] == ref]

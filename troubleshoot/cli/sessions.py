@@ -87,6 +87,7 @@ def run(
     ] = None,
 ) -> None:
     """Run a guided troubleshooting session; every answer is logged as it is given."""
+    from troubleshoot.cases.records import Intake
     from troubleshoot.cli.output import console
     from troubleshoot.session.launch import require_terminal, run_session
 
@@ -100,7 +101,7 @@ def run(
             case_log=case_log,
             console=console(),
             answers=answers,
-            intake={"ticket": ticket or "", "customer": customer or ""},
+            intake=Intake(ticket=ticket or None, customer=customer or None),
             agent=agent,
         )
     except Paused as paused:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from troubleshoot.cases.records import RESUMABLE, SessionRecord
+from troubleshoot.cases.records import RESUMABLE, Intake, SessionRecord
 from troubleshoot.errors import NoTerminal, TroubleshootError
 from troubleshoot.session.engine import End
 from troubleshoot.session.prompts import Prompter, TerminalPrompter
@@ -71,7 +71,7 @@ def run_session(
     case_log: CaseLog,
     console: Console,
     answers: Path | None = None,
-    intake: dict[str, str] | None = None,
+    intake: Intake | None = None,
     agent: str | None = None,
 ) -> tuple[str, End]:
     """A new session on the tree `name` (asked for when None)."""
@@ -89,7 +89,7 @@ def run_session(
     tree = catalog.load(name, folders)
     prompter = _scripted(console, answers, tree) if answers else terminal_prompter(console)
     runner = Runner(tree=tree, case_log=case_log, prompter=prompter, agent=agent or default_agent())
-    end = runner.run({k: v for k, v in (intake or {}).items() if v})
+    end = runner.run(intake or Intake())
     return runner.session_id, end
 
 

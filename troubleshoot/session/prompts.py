@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
-from troubleshoot.cases.records import SessionRecord
+from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.session.coerce import InvalidAnswer, coerce
 from troubleshoot.session.engine import End, State
@@ -67,6 +67,17 @@ Action = Give | Back | Note | Pause | EscalateNow
 
 
 @dataclass(frozen=True)
+class WrapUp:
+    """What the agent gives at the end of a case, as given (the runner checks it)."""
+
+    note: object = ""
+    follow_up: object = ""
+    """YYYY-MM-DD, or 2d / 1w."""
+    satisfaction: object = None
+    """1-5, or None."""
+
+
+@dataclass(frozen=True)
 class Frame:
     """What the header shows around a step."""
 
@@ -81,13 +92,13 @@ class Frame:
 class Prompter(Protocol):
     """The agent's side of a session; the runner calls these in order."""
 
-    def intake(self, given: dict[str, str]) -> dict[str, str]: ...
+    def intake(self, given: Intake) -> Intake: ...
     def show_similar(self, cases: list[SessionRecord]) -> None: ...
     def show_history(self, lines: list[str]) -> None: ...
     def ask(self, step: Step, frame: Frame) -> Action: ...
     def show_problem(self, message: str) -> None: ...
     def show_end(self, end: End, state: State, handoff: str | None) -> None: ...
-    def wrapup(self, end: End, suggested_follow_up: str | None) -> dict[str, Any]: ...
+    def wrapup(self, end: End, suggested_follow_up: str | None) -> WrapUp: ...
     def pick(self, question: str, options: list[tuple[str, str]]) -> str: ...
 
 
@@ -232,13 +243,32 @@ class TerminalPrompter:
 
     # -- intake, history, wrap-up --------------------------------------------------------------
 
-    def intake(self, given: dict[str, str]) -> dict[str, str]:
+    def intake(self, given: Intake) -> Intake:
         import questionary
 
-        result = dict(given)
-        if not result.get("ticket"):
-            result["ticket"] = questionary.text("Ticket reference (optional):").unsafe_ask()
-        while not result.get("customer"):
+        ticket = given.ticket or questionary.text("Ticket reference (optional):").unsafe_ask()
+        customer = given.customer or self._customer_words()
+        tone = given.tone
+        if tone is None:
+            tone = questionary.select(
+                "The customer's tone:", choices=[*TONES, "skip"], default="calm"
+            ).unsafe_ask()
+            tone = "" if tone == "skip" else tone
+        desired = given.desired_outcome
+        if desired is None:
+            desired = questionary.text(
+                "What outcome does the customer want? (optional)"
+            ).unsafe_ask()
+        tip = TONE_TIPS.get(tone or "")
+        if tip:
+            self._panel(tip, "Before you start", "yellow")
+        return Intake(ticket=ticket, customer=customer, tone=tone, desired_outcome=desired)
+
+    def _customer_words(self) -> str:
+        """The problem in the customer's words, restated until the customer confirms it."""
+        import questionary
+
+        while True:
             words = questionary.text(
                 "In the customer's own words, what is the problem?",
                 validate=lambda t: bool(t.strip()) or "Type what the customer said",
@@ -249,20 +279,7 @@ class TerminalPrompter:
                 "green",
             )
             if questionary.confirm("Did the customer confirm?", default=True).unsafe_ask():
-                result["customer"] = words.strip()
-        if "tone" not in given:
-            tone = questionary.select(
-                "The customer's tone:", choices=[*TONES, "skip"], default="calm"
-            ).unsafe_ask()
-            result["tone"] = "" if tone == "skip" else tone
-        if "desired_outcome" not in given:
-            result["desired_outcome"] = questionary.text(
-                "What outcome does the customer want? (optional)"
-            ).unsafe_ask()
-        tip = TONE_TIPS.get(result.get("tone") or "")
-        if tip:
-            self._panel(tip, "Before you start", "yellow")
-        return result
+                return str(words.strip())
 
     def show_similar(self, cases: list[SessionRecord]) -> None:
         from rich.table import Table
@@ -295,7 +312,7 @@ class TerminalPrompter:
         if end.reply:
             self._panel(end.reply, "Reply draft for the customer", "blue")
 
-    def wrapup(self, end: End, suggested_follow_up: str | None) -> dict[str, Any]:
+    def wrapup(self, end: End, suggested_follow_up: str | None) -> WrapUp:
         import questionary
 
         note = questionary.text("Case note (optional):").unsafe_ask()
@@ -307,11 +324,9 @@ class TerminalPrompter:
         score = questionary.select(
             "Customer satisfaction (1-5):", choices=["skip", "5", "4", "3", "2", "1"]
         ).unsafe_ask()
-        return {
-            "note": note,
-            "follow_up": follow_up,
-            "satisfaction": None if score == "skip" else int(score),
-        }
+        return WrapUp(
+            note=note, follow_up=follow_up, satisfaction=None if score == "skip" else int(score)
+        )
 
     def pick(self, question: str, options: list[tuple[str, str]]) -> str:
         import questionary

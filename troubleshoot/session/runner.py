@@ -30,7 +30,7 @@ from troubleshoot.session.history import (
     history_lines,
 )
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
-from troubleshoot.tree.model import CLOSING_OUTCOMES, INTAKE_FIELDS, LAST_FIX, Tree
+from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, LAST_FIX, Tree
 
 
 class InputEnded(TroubleshootError):
@@ -60,10 +60,10 @@ class Runner:
 
     # -- entry points --------------------------------------------------------------------------
 
-    def run(self, given: dict[str, str]) -> End:
+    def run(self, given: Intake) -> End:
         """Intake, similar cases, the walk and the wrap-up of a new session."""
-        given_intake = self.prompter.intake(given)
-        intake = Intake(**{k: given_intake.get(k) or None for k in INTAKE_FIELDS})
+        answered = asdict(self.prompter.intake(given))
+        intake = Intake(**{k: v or None for k, v in answered.items()})
         self.session_id = self.case_log.create_session(self.tree, intake, self.agent)
         self._record(Event(kind=EventKind.START, text=intake.customer, value=asdict(intake)))
         words = " ".join(v for v in (intake.customer, intake.ticket) if v)
@@ -95,7 +95,7 @@ class Runner:
 
     def _engine(self, intake: Intake) -> Engine:
         context = {k: v or "" for k, v in asdict(intake).items()}
-        return Engine(self.tree, {**context, "agent": self.agent})
+        return Engine(self.tree, {**context, AGENT: self.agent})
 
     def _walk(self, engine: Engine, state: State) -> End:
         try:
@@ -258,9 +258,9 @@ class Runner:
             wrap = self.prompter.wrapup(end, follow_up_date(end.follow_up))
         except (KeyboardInterrupt, EOFError):
             return  # the case itself is already closed in the log; the wrap-up is optional
-        follow_up = check_date(str(wrap.get("follow_up") or "")) or None
-        satisfaction = _check_score(wrap.get("satisfaction"))
-        note = str(wrap.get("note") or "").strip() or None
+        follow_up = check_date(str(wrap.follow_up or "")) or None
+        satisfaction = _check_score(wrap.satisfaction)
+        note = str(wrap.note or "").strip() or None
         self._record(
             Event(
                 kind=EventKind.WRAPUP,

@@ -5,13 +5,14 @@ It prints each step and its answer as plain lines, so a scripted run leaves a re
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from troubleshoot.cases.records import SessionRecord
+from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.session.answers_file import ScriptedAnswers
 from troubleshoot.session.engine import End, State
-from troubleshoot.session.prompts import Action, Frame, Give
+from troubleshoot.session.prompts import Action, Frame, Give, WrapUp
 from troubleshoot.session.step import Step, StepKind
 from troubleshoot.tree.model import AGENT, INTAKE_FIELDS
 
@@ -32,22 +33,16 @@ class ScriptedPrompter:
     ) -> None:
         self.console = console
         self.script = script
-        self.given_intake = {k: "" if v is None else str(v) for k, v in (intake or {}).items()}
+        self.given_intake = _intake(intake or {}, script.source)
         self.given_wrapup = wrapup or {}
 
     def _line(self, text: str) -> None:
         self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
-    def intake(self, given: dict[str, str]) -> dict[str, str]:
-        result = {**self.given_intake, **{k: v for k, v in given.items() if v}}
-        unknown = set(result) - {*INTAKE_FIELDS, AGENT}
-        if unknown:
-            raise AnswersError(
-                f"{self.script.source}: unknown intake field '{sorted(unknown)[0]}' "
-                f"(use {', '.join(INTAKE_FIELDS)})"
-            )
-        if result.get("customer"):
-            self._line(f'Customer: "{result["customer"]}"')
+    def intake(self, given: Intake) -> Intake:
+        result = replace(self.given_intake, **{k: v for k, v in asdict(given).items() if v})
+        if result.customer:
+            self._line(f'Customer: "{result.customer}"')
         return result
 
     def show_similar(self, cases: list[SessionRecord]) -> None:
@@ -78,18 +73,29 @@ class ScriptedPrompter:
         if end.reply:
             self._line("Reply draft:\n" + end.reply.rstrip())
 
-    def wrapup(self, end: End, suggested_follow_up: str | None) -> dict[str, Any]:
-        unknown = set(self.given_wrapup) - {"note", "follow_up", "satisfaction"}
+    def wrapup(self, end: End, suggested_follow_up: str | None) -> WrapUp:
+        known = [f.name for f in fields(WrapUp)]
+        unknown = set(self.given_wrapup) - set(known)
         if unknown:
             raise AnswersError(
                 f"{self.script.source}: unknown wrapup field '{sorted(unknown)[0]}' "
-                "(use note, follow_up, satisfaction)"
+                f"(use {', '.join(known)})"
             )
-        result = {"note": "", "follow_up": suggested_follow_up or "", "satisfaction": None}
-        result.update({k: v for k, v in self.given_wrapup.items() if v is not None})
-        return result
+        given = {k: v for k, v in self.given_wrapup.items() if v is not None}
+        return replace(WrapUp(follow_up=suggested_follow_up or ""), **given)
 
     def pick(self, question: str, options: list[tuple[str, str]]) -> str:
         raise AnswersError(
             f"{question}: name it on the command line (there is no terminal to pick from a list)"
         )
+
+
+def _intake(given: dict[str, Any], source: str) -> Intake:
+    """The answers file's `intake:` section; unknown fields are refused."""
+    unknown = set(given) - {*INTAKE_FIELDS, AGENT}
+    if unknown:
+        raise AnswersError(
+            f"{source}: unknown intake field '{sorted(unknown)[0]}' "
+            f"(use {', '.join(INTAKE_FIELDS)})"
+        )
+    return Intake(**{k: None if given.get(k) is None else str(given[k]) for k in INTAKE_FIELDS})
