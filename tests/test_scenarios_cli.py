@@ -129,10 +129,11 @@ def test_reply_and_summary_are_checked_as_rendered(tmp_path: Path) -> None:
 
 
 def test_a_wrong_reply_says_which_text_and_shows_the_reply(tmp_path: Path) -> None:
-    bad = REPLY.replace(
-        "[we fixed it, LOG OUT AND IN", "[we fixed it, Clear the cache").replace(
-        "[Restart the app]", "[seen 1 time]").replace("summary_excludes: [phone]",
-                                                      "summary_excludes: [laptop]")
+    bad = (
+        REPLY.replace("[we fixed it, LOG OUT AND IN", "[we fixed it, Clear the cache")
+        .replace("[Restart the app]", "[seen 1 time]")
+        .replace("summary_excludes: [phone]", "summary_excludes: [laptop]")
+    )
     result = runner.invoke(app, ["test", str(scenario(tmp_path, bad))])
     assert result.exit_code == 1
     lines = result.output.splitlines()
@@ -170,6 +171,8 @@ scenarios:
 """
     result = runner.invoke(app, ["test", str(scenario(tmp_path, body))])
     assert result.exit_code == 1
-    assert "line 2: unknown expectation 'reply_contain' (did you mean 'reply_contains'?)" \
+    assert (
+        "line 2: unknown expectation 'reply_contain' (did you mean 'reply_contains'?)"
         in result.output
+    )
     assert "line 5: 'reply_excludes' takes a text or a list of texts" in result.output
