@@ -128,11 +128,26 @@ def graph(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write it to this file (e.g. tree.schema.json at the root of your tree "
+            "repository, where 'new' finds it).",
+        ),
+    ] = None,
+) -> None:
     """Print the JSON Schema of *.tree.yaml files (for editor completion and checks)."""
     from troubleshoot.tree.schema import schema_text
 
-    typer.echo(schema_text(), nl=False)
+    if output is None:
+        typer.echo(schema_text(), nl=False)
+        return
+    from troubleshoot.tree.scaffold import write_schema
+
+    typer.echo(f"Wrote {write_schema(output)}")
 
 
 @app.command()
@@ -145,10 +160,10 @@ def new(
     """Write a starter tree ID.tree.yaml (and its scenarios) in the method's shape."""
     from troubleshoot.tree.scaffold import write_starter
 
-    tree_file, scenarios_file = write_starter(tree_id, title, folder)
+    written = write_starter(tree_id, title, folder)
     typer.echo(
-        f"Wrote {tree_file} and {scenarios_file}. Edit them, then run: "
-        f"troubleshoot validate {tree_file} && troubleshoot test {scenarios_file}"
+        f"Wrote {', '.join(map(str, written))}. Edit them, then run: "
+        f"troubleshoot validate {written[0]} && troubleshoot test {written[1]}"
     )
 
 

@@ -1,0 +1,38 @@
+"""Commands a team lead runs before publishing a change to a tree: diff (and its friends)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from troubleshoot.cli.app import app, options
+from troubleshoot.cli.output import print_json
+
+
+class DiffFormat(StrEnum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(help="The old revision: a tree file (or tree id).")],
+    new: Annotated[str, typer.Argument(help="The new revision: a tree file (or tree id).")],
+    fmt: Annotated[
+        DiffFormat,
+        typer.Option("--format", help="markdown (for a pull request) or json."),
+    ] = DiffFormat.MARKDOWN,
+) -> None:
+    """Compare two revisions of a tree: nodes, edges, outcomes, escalations and phases."""
+    from troubleshoot.tree import diff as differ
+    from troubleshoot.tree.catalog import load_any
+
+    folders = options(ctx).tree_folders()
+    found = differ.diff_trees(load_any(old, folders), load_any(new, folders))
+    if fmt is DiffFormat.JSON:
+        print_json(found.as_dict())
+    else:
+        typer.echo(differ.markdown(found))
