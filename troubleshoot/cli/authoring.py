@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from troubleshoot.cli.app import app, options
+from troubleshoot.cli.completion import tree_ids
 from troubleshoot.cli.output import Format, console, print_json
 from troubleshoot.errors import TroubleshootError
 
@@ -95,7 +96,12 @@ def trees(
 @app.command()
 def show(
     ctx: typer.Context,
-    tree: Annotated[str, typer.Argument(help="A tree id (see 'troubleshoot trees') or file.")],
+    tree: Annotated[
+        str,
+        typer.Argument(
+            help="A tree id (see 'troubleshoot trees') or file.", autocompletion=tree_ids
+        ),
+    ],
 ) -> None:
     """Show a tree as an outline, phase by phase, with where each answer leads."""
     from troubleshoot.tree.catalog import load
@@ -112,7 +118,12 @@ class GraphFormat(StrEnum):
 @app.command()
 def graph(
     ctx: typer.Context,
-    tree: Annotated[str, typer.Argument(help="A tree id (see 'troubleshoot trees') or file.")],
+    tree: Annotated[
+        str,
+        typer.Argument(
+            help="A tree id (see 'troubleshoot trees') or file.", autocompletion=tree_ids
+        ),
+    ],
     fmt: Annotated[
         GraphFormat, typer.Option("--format", help="mermaid or dot (Graphviz).")
     ] = GraphFormat.MERMAID,

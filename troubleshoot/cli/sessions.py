@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from troubleshoot.cli.app import app, options
+from troubleshoot.cli.completion import case_ids, tree_ids
 from troubleshoot.errors import Paused
 
 if TYPE_CHECKING:
@@ -100,7 +101,10 @@ def run(
     ctx: typer.Context,
     tree: Annotated[
         str | None,
-        typer.Argument(help="The tree id (see 'troubleshoot trees'); none: pick from a list."),
+        typer.Argument(
+            help="The tree id (see 'troubleshoot trees'); none: pick from a list.",
+            autocompletion=tree_ids,
+        ),
     ] = None,
     answers: Annotated[
         Path | None,
@@ -149,7 +153,11 @@ def resume(
     ctx: typer.Context,
     session_id: Annotated[
         str | None,
-        typer.Argument(metavar="ID", help="The session id (or its start); none: pick from a list."),
+        typer.Argument(
+            metavar="ID",
+            help="The session id (or its start); none: pick from a list.",
+            autocompletion=case_ids,
+        ),
     ] = None,
     agent: Annotated[
         str | None,
