@@ -64,3 +64,14 @@ def test_the_hooks_pass_on_good_trees_and_stop_a_commit_of_a_broken_one(tmp_path
     shown = commit.stdout + commit.stderr  # git hooks print to stderr
     assert "printer-offline.tree.yaml:23:11: unknown node 'reproduse'; did you mean " in shown
     assert _run(repo, env, "git", "rev-parse", "HEAD").returncode != 0  # nothing committed
+
+
+def test_the_readme_sample_config_names_the_published_hooks() -> None:
+    import re
+
+    readme = (REPO / "README.md").read_text()
+    sample = re.search(r"```yaml\n(repos:.*?)```", readme, re.S)
+    assert sample, "README has no sample .pre-commit-config.yaml"
+    config = yaml.safe_load(sample.group(1))
+    published = {h["id"] for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    assert {h["id"] for h in config["repos"][0]["hooks"]} == published
