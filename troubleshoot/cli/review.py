@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from troubleshoot.cli.app import app, options
+from troubleshoot.cli.completion import tree_ids
 from troubleshoot.cli.output import print_json
 
 
@@ -36,3 +37,22 @@ def diff(
         print_json(found.as_dict())
     else:
         typer.echo(differ.markdown(found))
+
+
+@app.command()
+def preview(
+    ctx: typer.Context,
+    tree: Annotated[
+        str,
+        typer.Argument(
+            help="A tree id (see 'troubleshoot trees') or file.", autocompletion=tree_ids
+        ),
+    ],
+    node: Annotated[str, typer.Argument(help="The id of the node to show.")],
+) -> None:
+    """Show one step as the agent sees it in a session, without starting one or logging."""
+    from troubleshoot.cli.output import console
+    from troubleshoot.session.preview import preview as draw
+    from troubleshoot.tree.catalog import load_any
+
+    draw(console(), load_any(tree, options(ctx).tree_folders()), node)
