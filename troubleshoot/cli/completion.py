@@ -18,7 +18,7 @@ def _options(ctx: typer.Context) -> Options:
     """The global options as typed so far (the root callback does not run while completing)."""
     params = ctx.find_root().params
     db = params.get("db")
-    return Options(db=Path(db) if db else None, trees=[Path(t) for t in params.get("trees") or []])
+    return Options(db=str(db) if db else None, trees=[Path(t) for t in params.get("trees") or []])
 
 
 def tree_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -34,21 +34,15 @@ def tree_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
 
 def case_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """The ids of logged cases starting with what is typed, newest first, with tree and status."""
-    path = _options(ctx).db_path()
-    if not path.is_file():
-        return []
-    from troubleshoot.cases.store import Store
+    target = _options(ctx).db_target()
+    if "://" not in target and not Path(target).is_file():
+        return []  # no log yet: completing must not create one
+    from troubleshoot.cases.log import open_case_log
+    from troubleshoot.cases.records import SessionFilter
 
     try:
-        store = Store(path)
-        try:
-            rows = store.resumable(limit=200)
-        finally:
-            store.close()
+        with open_case_log(target) as log:
+            found = log.list_sessions(SessionFilter(limit=200))
     except (TroubleshootError, OSError):
         return []
-    return [
-        (row["id"], f"{row['tree_id']} {row['status']}")
-        for row in rows
-        if str(row["id"]).startswith(incomplete)
-    ]
+    return [(s.id, f"{s.tree_id} {s.status}") for s in found if s.id.startswith(incomplete)]
