@@ -1,7 +1,8 @@
 """`diff` and `test --coverage`: what a team lead reviews before publishing a tree change.
 
 The pair of trees in tests/fixtures/review is the bundled login-failure tree (old) and a modified
-copy (new): a renamed node, a new branch, a removed choice and a changed outcome.
+copy (new): a renamed node (security-check), a new branch (to escalate-operations, from a new
+choice and a new route case), a removed choice (Edge) and a changed outcome.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ DIFF = """\
 
 ### Nodes added (1)
 
-- `escalate-status-page` (escalate)
+- `escalate-operations` (escalate)
 
 ### Nodes renamed (1)
 
@@ -35,9 +36,10 @@ DIFF = """\
 - `which-browser`: choices (removed edge)
 - `route-symptom`: route
 
-### Edges added (1)
+### Edges added (2)
 
-- `check-status` (`The status page does not load`) → `escalate-status-page`
+- `check-status` (`The status page does not load`) → `escalate-operations`
+- `route-symptom` (`scope == "others-too"`) → `escalate-operations`
 
 ### Outcomes changed (1)
 
@@ -56,7 +58,7 @@ def test_diff_as_json() -> None:
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
     assert found["old"]["revision"] == 1 and found["new"]["revision"] == 2
-    assert found["nodes_added"] == ["escalate-status-page"]
+    assert found["nodes_added"] == ["escalate-operations"]
     assert found["nodes_removed"] == []
     assert found["nodes_renamed"] == [{"old": "security-check", "new": "takeover-check"}]
     assert found["nodes_changed"] == [
@@ -66,7 +68,8 @@ def test_diff_as_json() -> None:
     ]
     assert found["edges_added"] == [
         {"from": "check-status", "label": "The status page does not load",
-         "to": "escalate-status-page"}
+         "to": "escalate-operations"},
+        {"from": "route-symptom", "label": 'scope == "others-too"', "to": "escalate-operations"},
     ]
     assert found["edges_removed"] == []
     assert found["outcomes_changed"] == [
@@ -148,3 +151,87 @@ def test_min_coverage_fails_under_the_figure() -> None:
     ok = runner.invoke(app, ["test", str(bundled), "--min-coverage", "50"])
     assert ok.exit_code == 0, ok.output
     assert ok.output.splitlines()[-1].endswith(" scenario(s) passed, 0 failed")
+
+
+# -- replay -------------------------------------------------------------------------------------
+
+CAPS_LOCK = {
+    "what-happens": "wrong-password", "since-when": "recently", "others-affected": "only-them",
+    "error-shown": "yes", "error-message": "Incorrect email or password",
+    "check-status": "none", "which-browser": "chrome", "account-status": "active",
+    "login-basics": ["yes"],
+}
+LOCKED = {
+    "what-happens": "locked", "since-when": "recently", "others-affected": "only-them",
+    "error-shown": "no", "check-status": "none", "which-browser": "chrome",
+    "account-status": "locked", "security-check": "yes",
+}
+CASES = [
+    CAPS_LOCK,  # routes the same
+    {**CAPS_LOCK, "others-affected": "others-too"},  # the new route case sends it elsewhere
+    {**CAPS_LOCK, "which-browser": "edge"},  # the removed choice
+    LOCKED,  # the renamed question
+]
+
+
+def logged_cases(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A case log of scripted sessions (`run --answers`) on the old tree; the case ids."""
+    import yaml
+
+    from troubleshoot.cases.log import open_case_log
+    from troubleshoot.cases.records import SessionFilter
+
+    db = tmp_path / "cases.db"
+    for index, answers in enumerate(CASES):
+        file = tmp_path / f"answers-{index}.yaml"
+        file.write_text(yaml.safe_dump({"answers": answers}))
+        result = runner.invoke(
+            app,
+            ["--db", str(db), "--trees", str(OLD.parent), "run", "login-failure",
+             "--answers", str(file), "--agent", "bot"],
+        )
+        assert result.exit_code == 0, result.output
+    with open_case_log(str(db)) as log:
+        ids = [s.id for s in reversed(log.list_sessions(SessionFilter()))]
+    return db, ids
+
+
+def test_replay_reports_each_case_on_the_new_revision(tmp_path: Path) -> None:
+    db, (same, elsewhere, no_fit, renamed) = logged_cases(tmp_path)
+    result = runner.invoke(
+        app, ["--db", str(db), "replay", "login-failure", "--tree-file", str(NEW)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"Replaying login-failure cases on revision 2 ({NEW}):\n"
+        f"{same}  r1  same       resolved-basics\n"
+        f"{elsewhere}  r1  elsewhere  resolved-basics -> escalate-operations\n"
+        f"{no_fit}  r1  stops      at which-browser: the stored answer 'Edge' no longer fits: "
+        "'edge' is not one of the choices (chrome, safari, firefox, ios-app, android-app)\n"
+        f"{renamed}  r1  stops      at takeover-check: a question the case never answered "
+        "('security-check' is no longer in the tree)\n"
+        "4 case(s): 1 the same, 1 end elsewhere, 2 stop\n"
+    )
+
+
+def test_replay_as_json_and_with_filters(tmp_path: Path) -> None:
+    import json as json_module
+
+    db, ids = logged_cases(tmp_path)
+    base = ["--db", str(db), "replay", "login-failure", "--tree-file", str(NEW)]
+    found = json_module.loads(runner.invoke(app, [*base, "--format", "json"]).output)
+    assert (found["tree"], found["revision"]) == ("login-failure", 2)
+    assert [(c["case"], c["verdict"], c["old"], c["new"]) for c in found["cases"]] == [
+        (ids[0], "same", "resolved-basics", "resolved-basics"),
+        (ids[1], "elsewhere", "resolved-basics", "escalate-operations"),
+        (ids[2], "stops", "resolved-basics", "which-browser"),
+        (ids[3], "stops", "escalate-security", "takeover-check"),
+    ]
+    assert found["summary"] == "4 case(s): 1 the same, 1 end elsewhere, 2 stop"
+    none = runner.invoke(app, [*base, "--revision", "2"])
+    assert none.output.splitlines()[-1] == "0 case(s): 0 the same, 0 end elsewhere, 0 stop"
+    later = runner.invoke(app, [*base, "--since", "2999-01-01"])
+    assert later.output.splitlines()[-1] == "0 case(s): 0 the same, 0 end elsewhere, 0 stop"
+    bad = runner.invoke(app, [*base, "--since", "yesterday"])
+    assert bad.exit_code == 1
+    assert "Error: --since 'yesterday': give a date as YYYY-MM-DD" in bad.output

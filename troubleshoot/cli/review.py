@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from troubleshoot.cli.app import app, options
 from troubleshoot.cli.completion import tree_ids
-from troubleshoot.cli.output import print_json
+from troubleshoot.cli.output import Format, print_json
+from troubleshoot.errors import TroubleshootError
 
 
 class DiffFormat(StrEnum):
@@ -56,3 +58,69 @@ def preview(
     from troubleshoot.tree.catalog import load_any
 
     draw(console(), load_any(tree, options(ctx).tree_folders()), node)
+
+
+@app.command()
+def replay(
+    ctx: typer.Context,
+    tree: Annotated[
+        str,
+        typer.Argument(
+            help="The tree whose logged cases to replay: its id (or file).",
+            autocompletion=tree_ids,
+        ),
+    ],
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Only cases started on or after DATE."),
+    ] = None,
+    revision: Annotated[
+        int | None,
+        typer.Option("--revision", metavar="N", help="Only cases that ran on revision N."),
+    ] = None,
+    tree_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--tree-file", help="Replay on this file instead of the tree found by its id."
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="table for people, json for machines.")
+    ] = Format.TABLE,
+) -> None:
+    """Re-run the answers of logged cases on the current tree: which route the same, which end
+    elsewhere, and which stop at a question that changed. Nothing is written to the log."""
+    from troubleshoot.cases.log import open_case_log
+    from troubleshoot.session.replay import replay_cases, summary
+    from troubleshoot.tree.catalog import load_any
+
+    opts = options(ctx)
+    loaded = load_any(str(tree_file or tree), opts.tree_folders())
+    with open_case_log(opts.db_target()) as case_log:
+        results = replay_cases(case_log=case_log, tree=loaded, since=_day(since), revision=revision)
+    if fmt is Format.JSON:
+        print_json(
+            {
+                "tree": loaded.id,
+                "revision": loaded.revision,
+                "file": str(loaded.path),
+                "cases": [r.as_dict() for r in results],
+                "summary": summary(results),
+            }
+        )
+        return
+    typer.echo(f"Replaying {loaded.id} cases on revision {loaded.revision} ({loaded.path}):")
+    for result in results:
+        typer.echo(result.line())
+    typer.echo(summary(results))
+
+
+def _day(text: str | None) -> str | None:
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise TroubleshootError(f"--since {text!r}: give a date as YYYY-MM-DD") from None
