@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,7 @@ def test_highlight_marks_the_nodes_and_edges_of_the_case_in_dot(tmp_path: Path) 
     marked_nodes = re.findall(r'^  "([^"]+)" \[label=.*fillcolor=', result.output, re.M)
     assert marked_nodes == path  # the path enters each node once, in file order here
     marked_edges = re.findall(r'^  "([^"]+)" -> "([^"]+)" .*penwidth=3', result.output, re.M)
-    assert sorted(marked_edges) == sorted(zip(path, path[1:], strict=False))
+    assert sorted(marked_edges) == sorted(pairwise(path))
 
 
 def test_highlight_in_mermaid(tmp_path: Path) -> None:
