@@ -235,3 +235,16 @@ def test_replay_as_json_and_with_filters(tmp_path: Path) -> None:
     bad = runner.invoke(app, [*base, "--since", "yesterday"])
     assert bad.exit_code == 1
     assert "Error: --since 'yesterday': give a date as YYYY-MM-DD" in bad.output
+
+
+def test_diff_reads_a_revision_from_the_case_log(tmp_path: Path) -> None:
+    db, _ = logged_cases(tmp_path)
+    result = runner.invoke(app, ["--db", str(db), "diff", "login-failure@1", str(NEW)])
+    assert result.exit_code == 0, result.output
+    assert result.output == DIFF
+    missing = runner.invoke(app, ["--db", str(db), "diff", "login-failure@2", str(NEW)])
+    assert missing.exit_code == 1
+    assert (
+        f"Error: no case in {db} ran on revision 2 of 'login-failure' (revisions in the log: 1)"
+        in missing.output
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,9 @@ from troubleshoot.cli.app import app, options
 from troubleshoot.cli.completion import tree_ids
 from troubleshoot.cli.output import Format, print_json
 from troubleshoot.errors import TroubleshootError
+
+if TYPE_CHECKING:
+    from troubleshoot.tree.model import Tree
 
 
 class DiffFormat(StrEnum):
@@ -22,23 +25,41 @@ class DiffFormat(StrEnum):
 @app.command()
 def diff(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(help="The old revision: a tree file (or tree id).")],
-    new: Annotated[str, typer.Argument(help="The new revision: a tree file (or tree id).")],
+    old: Annotated[
+        str, typer.Argument(help="The old revision: a tree file, a tree id, or TREE@REV.")
+    ],
+    new: Annotated[
+        str, typer.Argument(help="The new revision: a tree file, a tree id, or TREE@REV.")
+    ],
     fmt: Annotated[
         DiffFormat,
         typer.Option("--format", help="markdown (for a pull request) or json."),
     ] = DiffFormat.MARKDOWN,
 ) -> None:
-    """Compare two revisions of a tree: nodes, edges, outcomes, escalations and phases."""
+    """Compare two revisions of a tree: nodes, edges, outcomes, escalations and phases.
+    TREE@REV is a revision kept in the case log (one that some case ran on)."""
     from troubleshoot.tree import diff as differ
-    from troubleshoot.tree.catalog import load_any
 
-    folders = options(ctx).tree_folders()
-    found = differ.diff_trees(load_any(old, folders), load_any(new, folders))
+    found = differ.diff_trees(_revision(ctx, old), _revision(ctx, new))
     if fmt is DiffFormat.JSON:
         print_json(found.as_dict())
     else:
         typer.echo(differ.markdown(found))
+
+
+def _revision(ctx: typer.Context, name: str) -> Tree:
+    """A tree file or id, or `TREE@REV` from the case log."""
+    from troubleshoot.session.revisions import revision_ref, stored_revision
+    from troubleshoot.tree.catalog import load_any
+
+    opts = options(ctx)
+    ref = revision_ref(name)
+    if ref is None:
+        return load_any(name, opts.tree_folders())
+    from troubleshoot.cases.log import open_case_log
+
+    with open_case_log(opts.db_target()) as case_log:
+        return stored_revision(case_log, *ref)
 
 
 @app.command()
