@@ -100,9 +100,7 @@ def edges_taken(tree: m.Tree, state: State) -> set[Edge]:
 
 
 def _edges_of(tree: m.Tree, node_id: str) -> list[Edge]:
-    from troubleshoot.tree.graph import _edges
-
-    return [Edge(node_id, label, target) for label, target in _edges(tree.nodes[node_id])]
+    return [Edge(node_id, label, target) for label, target in tree.nodes[node_id].edges()]
 
 
 def _towards(tree: m.Tree, edges: list[Edge], there: str, choose: Chooser) -> Iterable[Edge]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from troubleshoot.tree import model as m
 from troubleshoot.tree.expr import escape_markdown
-from troubleshoot.tree.graph import _edges as edges
 from troubleshoot.tree.graph import kind
 
 # Model fields that are not written by the author, or that have their own section of the diff.
@@ -103,7 +102,7 @@ def tree_edges(tree: m.Tree) -> list[Edge]:
     found = [
         Edge(node_id, label, target)
         for node_id, node in tree.nodes.items()
-        for label, target in edges(node)
+        for label, target in node.edges()
     ]
     return list(dict.fromkeys(found))
 
@@ -193,7 +192,7 @@ def _comparable(value: object) -> object:
     """A value with source positions (which move when a file is edited) left out."""
     if isinstance(value, tuple):
         return tuple(_comparable(item) for item in value)
-    if isinstance(value, m.Case):
+    if isinstance(value, m.Branch):
         return (value.when, value.then)
     return value
 
