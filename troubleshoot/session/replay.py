@@ -17,7 +17,7 @@ from enum import StrEnum
 from troubleshoot.cases.log import CaseLog
 from troubleshoot.cases.records import SessionFilter, SessionRecord
 from troubleshoot.errors import TroubleshootError
-from troubleshoot.session.answers import AnswerError
+from troubleshoot.session.coerce import InvalidAnswer
 from troubleshoot.session.engine import MAX_MOVES, Answer, Engine, State
 from troubleshoot.session.history import effective_answers
 from troubleshoot.tree import model as m
@@ -168,7 +168,7 @@ def _walk(engine: Engine, answers: list[Answer]) -> _Walk:
             given = queue.pop(0) if queue else None
             try:
                 state = engine.answer(state, given.value if given else None)
-            except AnswerError as exc:
+            except InvalidAnswer as exc:
                 shown = given.shown if given else ""
                 return _Walk(state, f"the stored answer '{shown}' no longer fits: {exc}", at)
     except TroubleshootError as exc:
