@@ -58,8 +58,18 @@ def test_every_example_scenario_passes_and_covers_its_tree(tmp_path: Path) -> No
 
 def test_the_guide_uses_every_node_kind_and_question_type(tmp_path: Path) -> None:
     text = "\n".join(t for _, t in examples())
-    for kind in ("ask", "info", "route", "try", "fix", "call", "goto", "return", "escalate",
-                 "resolve"):
+    for kind in (
+        "ask",
+        "info",
+        "route",
+        "try",
+        "fix",
+        "call",
+        "goto",
+        "return",
+        "escalate",
+        "resolve",
+    ):
         assert re.search(rf"^\s+{kind}:", text, re.M), kind
     for ask_type in ("confirm", "text", "number", "multiselect"):
         assert f"type: {ask_type}" in text, ask_type

@@ -101,7 +101,11 @@ def test_new_in_an_empty_folder_works_and_its_schema_reference_survives_a_copy(
     for args in (["new", "demo"], ["validate", "demo.tree.yaml"], ["test", "demo.scenarios.yaml"]):
         done = subprocess.run(
             [sys.executable, "-m", "troubleshoot", *args],
-            cwd=folder, env=env, capture_output=True, text=True, timeout=60,
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "2 scenario(s) passed, 0 failed"
@@ -118,7 +122,9 @@ def test_new_points_at_the_schema_written_once_at_the_repository_root(tmp_path: 
     result = runner.invoke(app, ["new", "printer-offline", "--dir", str(tmp_path / "it" / "print")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "it" / "print").iterdir()) == [
-        "printer-offline.scenarios.yaml", "printer-offline.tree.yaml"]
+        "printer-offline.scenarios.yaml",
+        "printer-offline.tree.yaml",
+    ]
     first = (tmp_path / "it" / "print" / "printer-offline.tree.yaml").read_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../tree.schema.json"
 

@@ -27,9 +27,15 @@ def complete(tmp_path: Path, line: str) -> list[str]:
         "COMP_CWORD": str(len(words) - 1),
     }
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.argv[0] = 'troubleshoot'; "
-         "from troubleshoot.cli import main; main()"],
-        env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv[0] = 'troubleshoot'; from troubleshoot.cli import main; main()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -61,13 +67,15 @@ def test_case_ids_complete_from_the_log_and_nothing_without_one(tmp_path: Path) 
     answers = tmp_path / "answers.yaml"
     bundled = REPO / "decision_trees" / "login-failure.scenarios.yaml"
     scenarios = yaml.safe_load(bundled.read_text())
-    escalated = next(
-        s for s in scenarios["scenarios"] if s["expect"]["outcome"] == "escalated"
-    )
+    escalated = next(s for s in scenarios["scenarios"] if s["expect"]["outcome"] == "escalated")
     answers.write_text(yaml.safe_dump({"answers": escalated["answers"]}))
     run = subprocess.run(
         [sys.executable, "-m", "troubleshoot", "run", "login-failure", "--answers", str(answers)],
-        env=_env(tmp_path), capture_output=True, text=True, timeout=60, cwd=REPO,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
     )
     assert run.returncode == 0, run.stderr  # escalated: the next tier resumes it
     import sqlite3

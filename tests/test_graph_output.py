@@ -24,15 +24,14 @@ SCENARIOS = REPO / "decision_trees" / "login-failure.scenarios.yaml"
 def logged_case(tmp_path: Path) -> tuple[Path, str, list[str]]:
     """A case logged by a scripted run of a bundled scenario: the db, its id, its path."""
     scenario = next(
-        s for s in yaml.safe_load(SCENARIOS.read_text())["scenarios"]
+        s
+        for s in yaml.safe_load(SCENARIOS.read_text())["scenarios"]
         if s["name"].startswith("Caps Lock was on")
     )
     answers = tmp_path / "answers.yaml"
     answers.write_text(yaml.safe_dump({"answers": scenario["answers"]}))
     db = tmp_path / "cases.db"
-    run = runner.invoke(
-        app, ["--db", str(db), "run", "login-failure", "--answers", str(answers)]
-    )
+    run = runner.invoke(app, ["--db", str(db), "run", "login-failure", "--answers", str(answers)])
     assert run.exit_code == 0, run.output
     case_id = re.search(r"Session (\S+) closed", run.output)
     assert case_id, run.output
@@ -42,8 +41,7 @@ def logged_case(tmp_path: Path) -> tuple[Path, str, list[str]]:
 def test_highlight_marks_the_nodes_and_edges_of_the_case_in_dot(tmp_path: Path) -> None:
     db, case_id, path = logged_case(tmp_path)
     result = runner.invoke(
-        app, ["--db", str(db), "graph", "login-failure", "--format", "dot",
-              "--highlight", case_id]
+        app, ["--db", str(db), "graph", "login-failure", "--format", "dot", "--highlight", case_id]
     )
     assert result.exit_code == 0, result.output
     marked_nodes = re.findall(r'^  "([^"]+)" \[label=.*fillcolor=', result.output, re.M)
@@ -57,8 +55,11 @@ def test_highlight_in_mermaid(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--db", str(db), "graph", "login-failure", "--highlight", case_id])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    ids = {m.group(2): m.group(1) for m in
-           (re.match(r"  (n\d+)\W+([a-z0-9-]+)", line) for line in lines) if m}
+    ids = {
+        m.group(2): m.group(1)
+        for m in (re.match(r"  (n\d+)\W+([a-z0-9-]+)", line) for line in lines)
+        if m
+    }
     marked = next(line for line in lines if line.startswith("  class "))
     assert marked == "  class " + ",".join(ids[n] for n in path) + " taken"
     styled = next(line for line in lines if line.startswith("  linkStyle "))
@@ -94,9 +95,19 @@ def test_output_svg_and_png_through_graphviz(tmp_path: Path) -> None:
 def test_output_image_without_graphviz_says_what_to_do(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(tmp_path)}  # no `dot` anywhere
     done = subprocess.run(
-        [sys.executable, "-m", "troubleshoot", "graph", "login-failure", "-o",
-         str(tmp_path / "login.svg")],
-        env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "troubleshoot",
+            "graph",
+            "login-failure",
+            "-o",
+            str(tmp_path / "login.svg"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 1
     assert done.stderr.startswith("Error: writing login.svg needs Graphviz, which is not installed")

@@ -18,9 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
 def _tree_repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
@@ -34,8 +32,10 @@ def _tree_repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
         "TROUBLESHOOT_DB": str(tmp_path / "cases.db"),
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
     }
     config = {"repos": [{"repo": "local", "hooks": local}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))

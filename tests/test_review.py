@@ -67,8 +67,11 @@ def test_diff_as_json() -> None:
         {"node": "route-symptom", "keys": ["route"]},
     ]
     assert found["edges_added"] == [
-        {"from": "check-status", "label": "The status page does not load",
-         "to": "escalate-operations"},
+        {
+            "from": "check-status",
+            "label": "The status page does not load",
+            "to": "escalate-operations",
+        },
         {"from": "route-symptom", "label": 'scope == "others-too"', "to": "escalate-operations"},
     ]
     assert found["edges_removed"] == []
@@ -133,7 +136,7 @@ def test_coverage_lists_what_no_scenario_reaches(tmp_path: Path) -> None:
     result = runner.invoke(app, ["test", str(scenarios), "--coverage"])
     assert result.exit_code == 1, result.output  # most outcomes are not expected by a scenario
     lines = result.output.splitlines()
-    report = lines[lines.index(next(x for x in lines if x.startswith("coverage "))):]
+    report = lines[lines.index(next(x for x in lines if x.startswith("coverage "))) :]
     assert report[0] == "coverage login-failure: 12/34 nodes, 11/43 edges (30%)"
     assert report[1].startswith("    nodes no scenario reaches: error-message, lock-options,")
     assert "    edge no scenario takes: security-check (no) -> lock-options" in report
@@ -156,15 +159,25 @@ def test_min_coverage_fails_under_the_figure() -> None:
 # -- replay -------------------------------------------------------------------------------------
 
 CAPS_LOCK = {
-    "what-happens": "wrong-password", "since-when": "recently", "others-affected": "only-them",
-    "error-shown": "yes", "error-message": "Incorrect email or password",
-    "check-status": "none", "which-browser": "chrome", "account-status": "active",
+    "what-happens": "wrong-password",
+    "since-when": "recently",
+    "others-affected": "only-them",
+    "error-shown": "yes",
+    "error-message": "Incorrect email or password",
+    "check-status": "none",
+    "which-browser": "chrome",
+    "account-status": "active",
     "login-basics": ["yes"],
 }
 LOCKED = {
-    "what-happens": "locked", "since-when": "recently", "others-affected": "only-them",
-    "error-shown": "no", "check-status": "none", "which-browser": "chrome",
-    "account-status": "locked", "security-check": "yes",
+    "what-happens": "locked",
+    "since-when": "recently",
+    "others-affected": "only-them",
+    "error-shown": "no",
+    "check-status": "none",
+    "which-browser": "chrome",
+    "account-status": "locked",
+    "security-check": "yes",
 }
 CASES = [
     CAPS_LOCK,  # routes the same
@@ -187,8 +200,18 @@ def logged_cases(tmp_path: Path) -> tuple[Path, list[str]]:
         file.write_text(yaml.safe_dump({"answers": answers}))
         result = runner.invoke(
             app,
-            ["--db", str(db), "--trees", str(OLD.parent), "run", "login-failure",
-             "--answers", str(file), "--agent", "bot"],
+            [
+                "--db",
+                str(db),
+                "--trees",
+                str(OLD.parent),
+                "run",
+                "login-failure",
+                "--answers",
+                str(file),
+                "--agent",
+                "bot",
+            ],
         )
         assert result.exit_code == 0, result.output
     with open_case_log(str(db)) as log:

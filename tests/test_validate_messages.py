@@ -82,8 +82,7 @@ def test_every_problem_of_a_file_in_one_run(tmp_path: Path) -> None:
         "7:12: unknown phase 'diagnoze' (the tree's phases: diagnose, replicate, isolate, fix); "
         "did you mean 'diagnose'?",
         "17:3: node 'orphan' cannot be reached from start 'first': link to it or remove it",
-        "21:14: unknown variable 'last_fixx' (declare it under 'vars' or save it with "
-        "'save_as')",
+        "21:14: unknown variable 'last_fixx' (declare it under 'vars' or save it with 'save_as')",
         "22:14: unknown outcome 'resolvd' (use one of resolved, workaround, bug-filed, "
         "feature-request, works-as-designed, not-reproduced, unresolved); did you mean "
         "'resolved'?",
@@ -102,9 +101,13 @@ def test_a_misspelt_way_on_is_one_problem_not_its_consequences(tmp_path: Path) -
 
 def test_phase_order_is_checked_along_the_paths(tmp_path: Path) -> None:
     # isolate written below fix, and no path from fix back to isolate: in order
-    forward = PHASES.replace("on_not_fixed: {}", "on_not_fixed: escalate").replace(
-        "    on_no: apply-fix", "    on_no: isolate-more"
-    ).replace("    on_not_fixed: escalate\n  apply-fix", "    on_not_fixed: apply-fix\n  apply-fix")
+    forward = (
+        PHASES.replace("on_not_fixed: {}", "on_not_fixed: escalate")
+        .replace("    on_no: apply-fix", "    on_no: isolate-more")
+        .replace(
+            "    on_not_fixed: escalate\n  apply-fix", "    on_not_fixed: apply-fix\n  apply-fix"
+        )
+    )
     assert validate(tmp_path, "phases.tree.yaml", forward) == []
     # written in order, but the failed fix leads back to isolate
     back = PHASES.replace("on_not_fixed: {}", "on_not_fixed: isolate-more")

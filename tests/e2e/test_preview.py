@@ -14,13 +14,16 @@ def previewed(e2e: Any, tree_id: str, node: str) -> tuple[list[str], list[str], 
     highlighted one, as `troubleshoot preview` prints them at the pty's width."""
     done = subprocess.run(
         [sys.executable, "-m", "troubleshoot", "preview", tree_id, node],
-        env=e2e.env(), capture_output=True, text=True, timeout=60,
+        env=e2e.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.split("\n")
     assert lines[0] == "" and f"- preview of '{node}'" in lines[1], lines[:2]
     asked = next(i for i, line in enumerate(lines) if line.startswith("? "))
-    options = [line for line in lines[asked + 1:] if line.strip()]
+    options = [line for line in lines[asked + 1 :] if line.strip()]
     pointer = next(i for i, line in enumerate(options) if line.startswith(" » "))
     shown = [o[3:].rstrip() for o in options if o.strip() != "-" * 15]
     return _tidy(lines[3:asked]), shown, pointer
@@ -54,8 +57,16 @@ def test_preview_matches_the_session_steps(e2e: Any) -> None:
 
     label = login.label("what-happens", answers["what-happens"])
     term.pick(login.kind("what-happens")[1], first[1], first[2], label)
-    for node in ("since-when", "others-affected", "error-shown", "error-message", "restate",
-                 "check-status", "which-browser", "account-status"):
+    for node in (
+        "since-when",
+        "others-affected",
+        "error-shown",
+        "error-message",
+        "restate",
+        "check-status",
+        "which-browser",
+        "account-status",
+    ):
         term.step()
         term.answer(login, node, answers.get(node))
     basics = in_session(term, login.kind("login-basics")[1])
