@@ -112,7 +112,7 @@ def replay(
     """Re-run the answers of logged cases on the current tree: which route the same, which end
     elsewhere, and which stop at a question that changed. Nothing is written to the log."""
     from troubleshoot.cases.log import open_case_log
-    from troubleshoot.session.replay import replay_cases, summary
+    from troubleshoot.session.replay import as_dict, replay_cases, summary
     from troubleshoot.tree.catalog import load_any
 
     opts = options(ctx)
@@ -120,15 +120,7 @@ def replay(
     with open_case_log(opts.db_target()) as case_log:
         results = replay_cases(case_log=case_log, tree=loaded, since=_day(since), revision=revision)
     if fmt is Format.JSON:
-        print_json(
-            {
-                "tree": loaded.id,
-                "revision": loaded.revision,
-                "file": str(loaded.path),
-                "cases": [r.as_dict() for r in results],
-                "summary": summary(results),
-            }
-        )
+        print_json(as_dict(loaded, results))
         return
     typer.echo(f"Replaying {loaded.id} cases on revision {loaded.revision} ({loaded.path}):")
     for result in results:

@@ -82,6 +82,17 @@ def summary(results: list[CaseReplay]) -> str:
     )
 
 
+def as_dict(tree: m.Tree, results: list[CaseReplay]) -> dict[str, object]:
+    """The replay for machines (`--format json`)."""
+    return {
+        "tree": tree.id,
+        "revision": tree.revision,
+        "file": str(tree.path),
+        "cases": [r.as_dict() for r in results],
+        "summary": summary(results),
+    }
+
+
 def _replay(
     case_log: CaseLog, case: SessionRecord, tree: m.Tree, old_trees: dict[str, m.Tree | None]
 ) -> CaseReplay:
