@@ -82,7 +82,8 @@ def test_every_problem_of_a_file_in_one_run(tmp_path: Path) -> None:
         "7:12: unknown phase 'diagnoze' (the tree's phases: diagnose, replicate, isolate, fix); "
         "did you mean 'diagnose'?",
         "17:3: node 'orphan' cannot be reached from start 'first': link to it or remove it",
-        "21:14: unknown variable 'last_fixx' (declare it under 'vars' or save it with 'save_as')",
+        "21:14: unknown variable 'last_fixx'; did you mean 'last_fix'? (declare it under 'vars' "
+        "or save it with 'save_as')",
         "22:14: unknown outcome 'resolvd' (use one of resolved, workaround, bug-filed, "
         "feature-request, works-as-designed, not-reproduced, unresolved); did you mean "
         "'resolved'?",

@@ -21,6 +21,9 @@ from troubleshoot.tree.located import LocatedDict, Mark
 from troubleshoot.tree.problems import Problem, Severity
 from troubleshoot.tree.sources import FolderReader, MemoryReader, TreeReader
 
+BUILT_INS = (*m.BUILTIN_VARIABLES, m.VISITS)
+"""Names every condition and template may use, offered in "did you mean" too."""
+
 
 @dataclass
 class _File:
@@ -196,8 +199,8 @@ def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
                     Problem(
                         expr.path,
                         *expr.mark,
-                        f"unknown variable '{name}'{did_you_mean(name, known)} (declare it under "
-                        "'vars' or save it with 'save_as')",
+                        f"unknown variable '{name}'{did_you_mean(name, [*known, *BUILT_INS])} "
+                        "(declare it under 'vars' or save it with 'save_as')",
                     )
                 )
 
