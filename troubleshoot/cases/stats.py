@@ -94,12 +94,16 @@ def tree_stats(case_log: CaseLog, selection: SessionFilter, tree_of: TreeOf) -> 
 
     result = []
     for counts in rows.revisions:
-        fixes = of(rows.fixes, counts)
-        items = _items(fixes, tree_of(counts.example) if fixes else None)
+        tree = tree_of(counts.example)
+        items = _items(of(rows.fixes, counts), tree)
+        order = {phase: index for index, phase in enumerate(tree.phases if tree else ())}
+        phases = sorted(
+            of(rows.phases, counts), key=lambda p: (order.get(p.node, len(order)), p.node)
+        )
         result.append(
             RevisionStats(
                 counts=counts,
-                phases=tuple(of(rows.phases, counts)),
+                phases=tuple(phases),
                 ends=tuple(of(rows.ends, counts)),
                 dropoffs=tuple(of(rows.dropoffs, counts)),
                 items=items,
