@@ -329,7 +329,9 @@ def test_csv_has_one_row_per_session_and_neutralises_formulas(log: Log) -> None:
 
 
 def test_jsonl_and_markdown_exports(log: Log) -> None:
-    lines = log.ok("cases", "export", "--format", "jsonl").splitlines()
+    result = log.cli("cases", "export", "--format", "jsonl")
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+    lines = result.stdout.splitlines()
     assert [json.loads(line) for line in lines] == export_objects(log)
     md = log.ok("cases", "export", "--format", "md", "--status", "resolved")
     assert md.count("\n---\n") == 2
