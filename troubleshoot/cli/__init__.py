@@ -6,10 +6,10 @@ in one place (`app._Group.invoke`). Importing this package registers every comma
 
 from __future__ import annotations
 
-from troubleshoot.cli import authoring, cases, sessions
+from troubleshoot.cli import authoring, cases, export, sessions, stats
 from troubleshoot.cli.app import app
 
-__all__ = ["app", "authoring", "cases", "main", "sessions"]
+__all__ = ["app", "authoring", "cases", "export", "main", "sessions", "stats"]
 
 
 def main() -> None:
