@@ -104,15 +104,18 @@ class CaseLog(Protocol):
         """How many sessions match `filter` (its limit included)."""
         ...
 
-    def search(self, query: str, filter: SessionFilter) -> list[SearchHit]:
+    def search(
+        self, query: str, filter: SessionFilter, *, in_events: bool = True
+    ) -> list[SearchHit]:
         """Sessions whose customer words, ticket, summary, notes, prompts or answers match the
         full-text `query` (the backend's query syntax), best first, with a snippet each;
-        raises `SearchError` for a query the backend cannot parse."""
+        `in_events=False` searches the sessions' own text only (not prompts and answers).
+        Raises `SearchError` for a query the backend cannot parse."""
         ...
 
-    def iter_cases(self, filter: SessionFilter) -> Iterator[Case]:
-        """Sessions matching `filter` with their events, latest started first, read in
-        batches: memory stays flat however large the log."""
+    def iter_cases(self, filter: SessionFilter, *, with_events: bool = True) -> Iterator[Case]:
+        """Sessions matching `filter` with their events (none with `with_events=False`),
+        latest started first, read in batches: memory stays flat however large the log."""
         ...
 
     def stats(self, filter: SessionFilter) -> StatsRows:

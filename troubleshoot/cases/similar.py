@@ -36,7 +36,7 @@ def similar(
     if not wanted:
         return []
     query = " OR ".join(f'"{w}"' for w in wanted)
-    hits = case_log.search(query, SessionFilter(limit=(limit + 1) * CANDIDATES))
+    hits = case_log.search(query, SessionFilter(limit=(limit + 1) * CANDIDATES), in_events=False)
     found = [
         h for h in hits if h.session.id != exclude and words.relevant(wanted, _searched_text(h))
     ]

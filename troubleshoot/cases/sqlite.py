@@ -315,11 +315,13 @@ class SQLiteCaseLog:
             )
         return total if filter.limit is None else min(total, filter.limit)
 
-    def search(self, query: str, filter: SessionFilter) -> list[SearchHit]:
+    def search(
+        self, query: str, filter: SessionFilter, *, in_events: bool = True
+    ) -> list[SearchHit]:
         with self._guard():
-            return search_hits(self.db, query, filter)
+            return search_hits(self.db, query, filter, in_events=in_events)
 
-    def iter_cases(self, filter: SessionFilter) -> Iterator[Case]:
+    def iter_cases(self, filter: SessionFilter, *, with_events: bool = True) -> Iterator[Case]:
         where, params = filter_clause(filter)
         limit = "" if filter.limit is None else f" LIMIT {int(filter.limit)}"
         with self._guard():
@@ -330,7 +332,7 @@ class SQLiteCaseLog:
             columns = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 sessions = [session_from_row(dict(zip(columns, row, strict=True))) for row in batch]
-                events = self._events_of([s.id for s in sessions])
+                events = self._events_of([s.id for s in sessions]) if with_events else {}
                 for session in sessions:
                     yield Case(session, tuple(events.get(session.id, ())))
 

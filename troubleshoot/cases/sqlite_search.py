@@ -19,30 +19,42 @@ SNIPPET_WORDS = 12
 _QUERY_PROBLEMS = ("fts5", "syntax error", "no such column", "unterminated", "unknown special")
 
 
-def _sql(where: str, limit: int | None) -> str:
-    snippet = f"snippet({{table}}, -1, :start, :end, '…', {SNIPPET_WORDS})"
-    return f"""
-    WITH hits AS (
-      SELECT sessions.rowid AS hit_row, bm25(sessions_fts) AS hit_rank,
-        {snippet.format(table="sessions_fts")} AS hit_snippet
-      FROM sessions_fts JOIN sessions ON sessions.rowid = sessions_fts.rowid
-      WHERE sessions_fts MATCH :query
+def _sql(where: str, limit: int | None, in_events: bool) -> str:
+    events = """
       UNION ALL
-      SELECT sessions.rowid, bm25(events_fts), {snippet.format(table="events_fts")}
+      SELECT sessions.rowid, bm25(events_fts), 'events_fts', events_fts.rowid
       FROM events_fts JOIN events ON events.rowid = events_fts.rowid
       JOIN sessions ON sessions.id = events.session_id
-      WHERE events_fts MATCH :query
+      WHERE events_fts MATCH :query"""
+    return f"""
+    WITH hits AS MATERIALIZED (
+      SELECT sessions_fts.rowid AS hit_row, bm25(sessions_fts) AS hit_rank,
+        'sessions_fts' AS hit_table, sessions_fts.rowid AS hit_fts_row
+      FROM sessions_fts WHERE sessions_fts MATCH :query{events if in_events else ""}
     ),
     best AS (
-      SELECT hit_row, MIN(hit_rank) AS hit_rank, hit_snippet FROM hits GROUP BY hit_row
+      SELECT hit_row, MIN(hit_rank) AS hit_rank, hit_table, hit_fts_row FROM hits GROUP BY hit_row
     )
-    SELECT sessions.*, best.hit_rank, best.hit_snippet
+    SELECT sessions.*, best.hit_rank, best.hit_table, best.hit_fts_row
     FROM best JOIN sessions ON sessions.rowid = best.hit_row
     WHERE {where} ORDER BY best.hit_rank, sessions.started DESC
     {"" if limit is None else f"LIMIT {int(limit)}"}"""
 
 
-def search_hits(db: Database, query: str, selection: SessionFilter) -> list[SearchHit]:
+def _snippet(db: Database, query: str, table: str, row: int) -> str:
+    """The snippet of one matching row (computed only for the hits shown: it is costly)."""
+    assert table in ("sessions_fts", "events_fts")
+    found = db.execute(
+        f"SELECT snippet({table}, -1, ?, ?, '…', {SNIPPET_WORDS}) FROM {table} "
+        f"WHERE {table} MATCH ? AND rowid = ?",
+        (HIT_START, HIT_END, query, row),
+    ).fetchone()
+    return str(found[0] or "") if found else ""
+
+
+def search_hits(
+    db: Database, query: str, selection: SessionFilter, *, in_events: bool = True
+) -> list[SearchHit]:
     """Sessions matching the FTS5 `query` within `selection`, best first."""
     if not query.strip():
         raise SearchError("the search is empty: give some words to look for")
@@ -50,9 +62,9 @@ def search_hits(db: Database, query: str, selection: SessionFilter) -> list[Sear
     named = {f"p{i}": value for i, value in enumerate(params)}
     for index in range(len(params)):
         where = where.replace("?", f":p{index}", 1)
-    values = {"query": query, "start": HIT_START, "end": HIT_END, **named}
+    values = {"query": query, **named}
     try:
-        rows = list(db.query(_sql(where, selection.limit), values))
+        rows = list(db.query(_sql(where, selection.limit, in_events), values))
     except sqlite3.OperationalError as exc:
         if not any(word in str(exc).lower() for word in _QUERY_PROBLEMS):
             raise
@@ -62,6 +74,10 @@ def search_hits(db: Database, query: str, selection: SessionFilter) -> list[Sear
             "AND, OR, NOT and * have special meanings)"
         ) from None
     return [
-        SearchHit(session_from_row(row), row["hit_snippet"] or "", float(row["hit_rank"]))
+        SearchHit(
+            session_from_row(row),
+            _snippet(db, query, row["hit_table"], row["hit_fts_row"]),
+            float(row["hit_rank"]),
+        )
         for row in rows
     ]

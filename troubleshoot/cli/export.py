@@ -102,7 +102,8 @@ def export_cases(
         status=status, tree=tree, agent=agent, ticket=ticket, since=since, until=until, limit=limit
     )
     with case_log_at(ctx) as case_log:
-        cases: Iterator[Case] = case_log.iter_cases(selection)
+        with_events = fmt is not ExportChoice.CSV or events
+        cases: Iterator[Case] = case_log.iter_cases(selection, with_events=with_events)
         if redact:
             cases = (redact_case(c) for c in cases)
         if sys.stderr.isatty():
