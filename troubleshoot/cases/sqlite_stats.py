@@ -45,9 +45,8 @@ def _revisions(db: Database, head: str, params: list[Any]) -> tuple[RevisionCoun
     )
     seconds = _SECONDS.format(end="ends.t", start="s.started")
     sql = f"""{head},
-    ends AS (SELECT e.session_id AS id, MIN(e.time) AS t FROM events e
-             WHERE e.session_id IN (SELECT id FROM s) AND e.kind IN ({_END_KINDS})
-             GROUP BY e.session_id),
+    ends AS (SELECT s.id, MIN(e.time) AS t FROM s JOIN events e ON e.session_id = s.id
+             WHERE e.kind IN ({_END_KINDS}) GROUP BY s.id),
     took AS (SELECT s.tree_id, s.revision, {seconds} AS secs FROM s JOIN ends ON ends.id = s.id),
     med AS ({_median("took", "tree_id, revision", "secs")})
     SELECT s.tree_id, s.revision, MAX(s.tree_title) AS title, COUNT(*) AS total, {counts},
@@ -78,7 +77,7 @@ def _revisions(db: Database, head: str, params: list[Any]) -> tuple[RevisionCoun
 def _phases(db: Database, head: str, params: list[Any]) -> tuple[NodeCount, ...]:
     sql = f"""{head},
     per AS (SELECT s.tree_id, s.revision, e.phase, e.session_id, SUM(e.ms) / 1000.0 AS secs
-            FROM events e JOIN s ON s.id = e.session_id
+            FROM s JOIN events e ON e.session_id = s.id
             WHERE e.kind = '{EventKind.ANSWER}' AND e.phase IS NOT NULL
             GROUP BY s.tree_id, s.revision, e.phase, e.session_id)
     SELECT m.*, (SELECT COUNT(*) FROM per p WHERE p.tree_id = m.tree_id
@@ -119,16 +118,15 @@ def _node_counts(
 
 def _fixes(db: Database, head: str, params: list[Any]) -> tuple[NodeCount, ...]:
     sql = f"""{head},
-    a AS (SELECT e.session_id, e.node, e.step, e.kind, e.value,
+    a AS (SELECT s.tree_id, s.revision, e.node, e.step, e.kind, e.value,
             LEAD(e.kind) OVER (PARTITION BY e.session_id, e.step ORDER BY e.seq) AS next_kind
-          FROM events e WHERE e.session_id IN (SELECT id FROM s)
-            AND e.kind IN ('{EventKind.ANSWER}', '{EventKind.BACK}') AND e.step LIKE '%#%')
-    SELECT s.tree_id, s.revision, a.node, a.step, COUNT(*) AS n,
-      SUM(CASE WHEN a.value = 'true' THEN 1 ELSE 0 END) AS fixed
-    FROM a JOIN s ON s.id = a.session_id
-    WHERE a.kind = '{EventKind.ANSWER}'
-      AND (a.next_kind IS NULL OR a.next_kind != '{EventKind.BACK}')
-    GROUP BY s.tree_id, s.revision, a.node, a.step ORDER BY s.tree_id, s.revision DESC, a.step"""
+          FROM s JOIN events e ON e.session_id = s.id
+          WHERE e.kind IN ('{EventKind.ANSWER}', '{EventKind.BACK}') AND e.step LIKE '%#%')
+    SELECT tree_id, revision, node, step, COUNT(*) AS n,
+      SUM(CASE WHEN value = 'true' THEN 1 ELSE 0 END) AS fixed
+    FROM a WHERE kind = '{EventKind.ANSWER}'
+      AND (next_kind IS NULL OR next_kind != '{EventKind.BACK}')
+    GROUP BY tree_id, revision, node, step ORDER BY tree_id, revision DESC, step"""
     return tuple(
         NodeCount(
             tree_id=row["tree_id"],
