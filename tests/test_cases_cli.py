@@ -410,6 +410,9 @@ def test_stats_per_revision(log: Log) -> None:
     assert "Cases demo (cases-demo revision 1)" in out
     assert "Suggestion: basics: 'Log out and in'" in out.replace("\n", " ")
     assert log.ok("stats", "nothing-here") == "No cases in the log for tree 'nothing-here'.\n"
+    assert log.json("stats", "--since", "2999-01-01") == []
+    today = log.json("cases", "list")[0]["started"][:10]
+    assert [s["sessions"] for s in log.json("stats", "--since", today)] == [5]
 
 
 # -- the similar-cases panel at intake ------------------------------------------------------------
