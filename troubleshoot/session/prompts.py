@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
+from troubleshoot.printable import printable
 from troubleshoot.session.coerce import InvalidAnswer, coerce
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date
@@ -291,19 +292,20 @@ class TerminalPrompter:
         from rich.text import Text
 
         if not cases:
-            self._print("No similar past cases in the log.")
             return
         table = Table(
             "case",
-            "tree",
+            "date",
+            "ticket",
             "outcome",
             "customer's words",
-            "summary",
             title="Has this happened before? Similar past cases",
+            caption="Open one with: troubleshoot cases show ID",
         )
         for case in cases:
-            cells = (case.id, case.tree_id, case.outcome, case.customer, case.summary)
-            table.add_row(*(Text(cell or "") for cell in cells))
+            cells = (case.id, case.started[:10], case.ticket, case.outcome or case.status)
+            row = [*cells, case.customer]
+            table.add_row(*(Text(printable(cell or "")) for cell in row))
         self.console.print(table)
 
     def show_history(self, lines: list[str]) -> None:
