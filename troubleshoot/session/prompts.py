@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
+from troubleshoot.printable import printable
 from troubleshoot.session.coerce import InvalidAnswer, coerce
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date
@@ -132,12 +133,19 @@ class TerminalPrompter:
 
         self.console.print(Panel(Text(text), title=title, title_align="left", border_style=style))
 
-    def _header(self, step: Step, frame: Frame) -> None:
+    def show_step(self, step: Step, frame: Frame, heading: str | None = None) -> None:
+        """Draw a step up to its question: the header, say, body, item, steps, tip and links
+        (what `ask` draws before asking, and what `preview` shows)."""
+        self._header(step, frame, heading)
+        self._draw(step)
+
+    def _header(self, step: Step, frame: Frame, heading: str | None = None) -> None:
         from rich.rule import Rule
         from rich.text import Text
 
         self.console.print()
-        self.console.print(Rule(Text(f"{frame.title} - step {step.number}"), style="cyan"))
+        title = f"{frame.title} - {heading or f'step {step.number}'}"
+        self.console.print(Rule(Text(title), style="cyan"))
         bar = phase_bar(frame.phases, step.phase)
         if frame.case:
             bar.append(f"    case {frame.case}", style="dim")
@@ -179,9 +187,8 @@ class TerminalPrompter:
     # -- asking --------------------------------------------------------------------------------
 
     def ask(self, step: Step, frame: Frame) -> Action:
-        self._header(step, frame)
-        self._draw(step)
-        actions = [a for a in ACTION_LABELS if a != BACK or frame.can_go_back]
+        self.show_step(step, frame)
+        actions = menu(frame)
         match step.kind:
             case StepKind.TEXT | StepKind.NUMBER:
                 return self._type_in(step, frame, actions)
@@ -195,11 +202,10 @@ class TerminalPrompter:
     def _type_in(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
-        hint = "type :back, :note, :pause or :escalate for the session menu"
         answer = questionary.text(
             step.question,
             default="" if frame.previous is None else str(frame.previous),
-            instruction=f"({hint})",
+            instruction=TYPED_HINT,
             validate=_number_check if step.kind is StepKind.NUMBER else None,
         ).unsafe_ask()
         return self._action(answer.strip()) if answer.strip() in actions else Give(answer)
@@ -216,10 +222,10 @@ class TerminalPrompter:
     def _select(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
-        options: list[Any] = [questionary.Choice(label, value) for value, label in _options(step)]
-        options += [questionary.Separator()]
+        options: list[Any] = [questionary.Choice(label, value) for value, label in answers(step)]
+        options += [questionary.Separator(SEPARATOR)]
         options += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
-        question = step.question if step.kind is not StepKind.INFO else "Ready to go on?"
+        question = shown_question(step)
         default = _default(frame.previous, [o.value for o in options if hasattr(o, "value")])
         picked = questionary.select(question, choices=options, default=default).unsafe_ask()
         return self._action(picked) if picked in actions else Give(picked)
@@ -286,19 +292,20 @@ class TerminalPrompter:
         from rich.text import Text
 
         if not cases:
-            self._print("No similar past cases in the log.")
             return
         table = Table(
             "case",
-            "tree",
+            "date",
+            "ticket",
             "outcome",
             "customer's words",
-            "summary",
             title="Has this happened before? Similar past cases",
+            caption="Open one with: troubleshoot cases show ID",
         )
         for case in cases:
-            cells = (case.id, case.tree_id, case.outcome, case.customer, case.summary)
-            table.add_row(*(Text(cell or "") for cell in cells))
+            cells = (case.id, case.started[:10], case.ticket, case.outcome or case.status)
+            row = [*cells, case.customer]
+            table.add_row(*(Text(printable(cell or "")) for cell in row))
         self.console.print(table)
 
     def show_history(self, lines: list[str]) -> None:
@@ -335,7 +342,21 @@ class TerminalPrompter:
         return str(questionary.select(question, choices=choices).unsafe_ask())
 
 
-def _options(step: Step) -> list[tuple[str, str]]:
+TYPED_HINT = "(type :back, :note, :pause or :escalate for the session menu)"
+SEPARATOR = "-" * 15
+
+
+def menu(frame: Frame) -> list[str]:
+    """The session menu offered under a step's answers."""
+    return [a for a in ACTION_LABELS if a != BACK or frame.can_go_back]
+
+
+def shown_question(step: Step) -> str:
+    """The question line of a step as the agent reads it."""
+    return step.question if step.kind is not StepKind.INFO else "Ready to go on?"
+
+
+def answers(step: Step) -> list[tuple[str, str]]:
     """(value, label) of the answers a select, confirm or info step offers."""
     fixed = step.item is not None
     match step.kind:

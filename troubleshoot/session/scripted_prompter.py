@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
+from troubleshoot.printable import printable
 from troubleshoot.session.answers_file import ScriptedAnswers
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.prompts import Action, Frame, Give, WrapUp
@@ -47,10 +48,13 @@ class ScriptedPrompter:
 
     def show_similar(self, cases: list[SessionRecord]) -> None:
         for case in cases:
+            outcome = case.outcome or case.status
             self._line(
-                f"Similar past case {case.id} ({case.tree_id}, "
-                f"{case.outcome or case.status}): {case.customer or ''}"
+                f"Similar past case {case.id} ({case.started[:10]}, {case.ticket or 'no ticket'}, "
+                f"{case.tree_id}, {outcome}): {printable(case.customer or '', one_line=True)}"
             )
+        if cases:
+            self._line("Open one with: troubleshoot cases show ID")
 
     def show_history(self, lines: list[str]) -> None:
         for line in lines:
