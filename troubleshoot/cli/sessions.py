@@ -23,7 +23,8 @@ def test(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Scenario files or folders (default: every folder on the tree search path)."
+            metavar="PATH",
+            help="Scenario files or folders (default: every folder on the tree search path).",
         ),
     ] = None,
     coverage: Annotated[
@@ -102,7 +103,8 @@ def run(
     tree: Annotated[
         str | None,
         typer.Argument(
-            help="The tree id (see 'troubleshoot trees'); none: pick from a list.",
+            metavar="TREE",
+            help="The tree id (see 'troubleshoot trees'); none: pick from a list (type to filter).",
             autocompletion=tree_ids,
         ),
     ] = None,
@@ -112,12 +114,20 @@ def run(
             "--answers", metavar="FILE", help="Answer from a YAML file instead of a terminal."
         ),
     ] = None,
-    ticket: Annotated[str | None, typer.Option("--ticket", help="The ticket reference.")] = None,
+    ticket: Annotated[
+        str | None, typer.Option("--ticket", metavar="REF", help="The ticket reference.")
+    ] = None,
     customer: Annotated[
-        str | None, typer.Option("--customer", help="The problem in the customer's own words.")
+        str | None,
+        typer.Option(
+            "--customer", metavar="WORDS", help="The problem in the customer's own words."
+        ),
     ] = None,
     agent: Annotated[
-        str | None, typer.Option("--agent", help="Who runs the session (default: your user name).")
+        str | None,
+        typer.Option(
+            "--agent", metavar="NAME", help="Who runs the session (default: your user name)."
+        ),
     ] = None,
 ) -> None:
     """Run a guided troubleshooting session; every answer is logged as it is given."""
@@ -161,7 +171,9 @@ def resume(
     ] = None,
     agent: Annotated[
         str | None,
-        typer.Option("--agent", help="Who continues the session (default: your user name)."),
+        typer.Option(
+            "--agent", metavar="NAME", help="Who continues the session (default: your user name)."
+        ),
     ] = None,
 ) -> None:
     """Continue a paused session, or pick up an escalated one; shows the history first."""
