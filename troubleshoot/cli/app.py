@@ -12,7 +12,6 @@ from typer.core import TyperArgument, TyperGroup
 from troubleshoot import __version__
 from troubleshoot.errors import TroubleshootError
 
-
 GLOBAL_OPTIONS = ("--db", "--trees")
 """The root options that take a value; they may also be given after the command."""
 COMMAND_ORDER = ("run", "resume", "trees", "cases", "stats", "validate", "test", "show", "graph")
