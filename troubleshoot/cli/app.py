@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,7 +11,7 @@ import typer
 from typer.core import TyperArgument, TyperGroup
 
 from troubleshoot import __version__
-from troubleshoot.errors import TroubleshootError
+from troubleshoot.errors import OutputClosed, TroubleshootError
 
 GLOBAL_OPTIONS = ("--db", "--trees")
 """The root options that take a value; they may also be given after the command."""
@@ -74,8 +75,23 @@ class _Group(TyperGroup):
         except TroubleshootError as exc:
             from troubleshoot.cli.output import print_error
 
+            if isinstance(exc, OutputClosed):
+                _drop_stdout()
             print_error(str(exc))
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            _drop_stdout()  # the reader went away (`| head`): stop quietly
+            raise typer.Exit(1) from None
+
+
+def _drop_stdout() -> None:
+    """Send what is left for a closed standard output to nowhere, so Python's flush at exit
+    does not fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 app = typer.Typer(

@@ -9,7 +9,7 @@ import typer
 
 from troubleshoot.cli.app import app, options
 from troubleshoot.cli.completion import case_ids, tree_ids
-from troubleshoot.errors import Paused
+from troubleshoot.errors import Paused, WrapUpInterrupted
 
 if TYPE_CHECKING:
     from troubleshoot.cases.log import CaseLog
@@ -84,17 +84,34 @@ def _case_log(ctx: typer.Context) -> CaseLog:
     return open_case_log(options(ctx).db_target())
 
 
-def _ended(end: End, session_id: str) -> None:
-    typer.echo(f"Session {session_id} {'escalated' if end.escalated else 'closed'}: {end.outcome}")
-
-
-def _paused(paused: Paused) -> None:
+def _ended(ctx: typer.Context, end: End, session_id: str) -> None:
+    if not end.escalated:
+        typer.echo(f"Session {session_id} closed: {end.outcome}")
+        return
     typer.echo(
-        f"\nSession {paused.session_id} is saved. Resume it with: "
-        f"troubleshoot resume {paused.session_id}",
+        f"Session {session_id} escalated to {end.tier}. The next tier picks it up with: "
+        f"{options(ctx).command()} resume {session_id} --agent NAME"
+    )
+
+
+def _paused(ctx: typer.Context, paused: Paused) -> None:
+    again = f"{options(ctx).command()} resume {paused.session_id}"
+    if paused.status == "escalated":
+        said = f"is still escalated (you changed nothing). Pick it up with: {again} --agent NAME"
+    else:
+        said = f"is saved. Resume it with: {again}"
+    typer.echo(f"\nSession {paused.session_id} {said}", err=True)
+    raise typer.Exit(130 if paused.interrupted else 0)
+
+
+def _wrapup_interrupted(stopped: WrapUpInterrupted) -> None:
+    typer.echo(
+        f"\nSession {stopped.session_id} is {stopped.closed}, but the wrap-up was "
+        f"{'interrupted' if stopped.interrupted else 'cut short (no more input)'}: "
+        "no case note, follow-up date or satisfaction was saved.",
         err=True,
     )
-    raise typer.Exit(130 if paused.interrupted else 0)
+    raise typer.Exit(130 if stopped.interrupted else 1)
 
 
 @app.command()
@@ -147,15 +164,19 @@ def run(
             answers=answers,
             intake=Intake(ticket=ticket or None, customer=customer or None),
             agent=agent,
+            command=options(ctx).command(),
         )
     except Paused as paused:
-        _paused(paused)
-    except KeyboardInterrupt:
-        typer.echo("\nInterrupted before the session started: nothing was recorded.", err=True)
-        raise typer.Exit(130) from None
+        _paused(ctx, paused)
+    except WrapUpInterrupted as stopped:
+        _wrapup_interrupted(stopped)
+    except (KeyboardInterrupt, EOFError) as exc:
+        why = "Interrupted" if isinstance(exc, KeyboardInterrupt) else "The input ended"
+        typer.echo(f"\n{why} before the session started: nothing was recorded.", err=True)
+        raise typer.Exit(130 if isinstance(exc, KeyboardInterrupt) else 1) from None
     finally:
         case_log.close()
-    _ended(end, session_id)
+    _ended(ctx, end, session_id)
 
 
 @app.command()
@@ -188,9 +209,12 @@ def resume(
             case_log=case_log,
             console=console(),
             agent=agent,
+            command=options(ctx).command(),
         )
     except Paused as paused:
-        _paused(paused)
+        _paused(ctx, paused)
+    except WrapUpInterrupted as stopped:
+        _wrapup_interrupted(stopped)
     finally:
         case_log.close()
-    _ended(end, resumed)
+    _ended(ctx, end, resumed)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from troubleshoot.cases.records import Event, EventKind, SessionRecord
 from troubleshoot.errors import AnswersError
-from troubleshoot.session.engine import Answer, State
+from troubleshoot.session.engine import Answer, FixTried, State
 
 UNITS = {"h": 0, "d": 1, "w": 7}
 
@@ -31,8 +31,11 @@ def effective_answers(events: list[Event]) -> list[Answer]:
 
 def _answer_line(event: Event, lines: list[str]) -> str | None:
     agent = event.agent or "agent"
+    if event.kind is EventKind.ANSWER and event.value is None:
+        return ""  # "go on" after a screen of text: nothing was found out
     if event.kind is EventKind.ANSWER:
-        return f"  {event.prompt} -> {event.answer}"
+        shown = ("Yes" if event.value else "No") if isinstance(event.value, bool) else event.answer
+        return f"  {event.prompt} -> {shown}"
     if event.kind is EventKind.BACK and lines:
         return f"  (went back: '{lines.pop().strip()}' superseded)"
     if event.kind is EventKind.NOTE:
@@ -52,7 +55,7 @@ def _answer_lines(events: list[Event]) -> list[str]:
         line = _answer_line(event, lines)
         if line is not None:
             lines.append(line)
-    return lines
+    return [line for line in lines if line]
 
 
 def history_lines(session: SessionRecord, events: list[Event]) -> list[str]:
@@ -76,9 +79,7 @@ def handoff(
     reason: str | None,
 ) -> str:
     """Everything the next tier needs so the customer never repeats themselves."""
-    lines = [f"Escalated to: {tier or 'next tier'}"]
-    if reason:
-        lines.append(f"Reason: {reason}")
+    lines = [f"Escalated to: {tier or 'next tier'}", f"Reason: {reason or '(left empty)'}"]
     for label, value in (
         ("Ticket", session.ticket),
         ("Customer's words", session.customer),
@@ -95,6 +96,28 @@ def handoff(
         lines += [
             f"  {fix.fix}: {'fixed it' if fix.fixed else 'did not fix it'}" for fix in state.fixes
         ]
+    return "\n".join(lines)
+
+
+def team_name(tier: str | None) -> str:
+    """A tier id as a customer reads it: ``network-support`` -> ``network support``."""
+    return (tier or "next tier").replace("-", " ").replace("_", " ")
+
+
+def escalation_reply(*, tier: str | None, ticket: str | None, fixes: list[FixTried]) -> str:
+    """A customer reply for an escalation that claims nothing beyond what was found: who takes
+    the case over, and what was tried together."""
+    case = f"your case ({ticket})" if ticket else "your case"
+    lines = [
+        "Thank you for your patience.",
+        "",
+        f"I have passed {case} to our {team_name(tier)} team, together with everything we "
+        "checked so far, so you will not need to explain it again.",
+    ]
+    tried = [f"- {fix.fix}: {'it helped' if fix.fixed else 'it did not help'}" for fix in fixes]
+    if tried:
+        lines += ["", "What we tried together:", *tried]
+    lines += ["", "They will contact you with the next steps."]
     return "\n".join(lines)
 
 
