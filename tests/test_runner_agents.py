@@ -233,7 +233,7 @@ def test_ctrl_c_in_the_wrap_up_is_reported_not_skipped(case_log: CaseLog) -> Non
 
 
 def test_a_closed_output_pauses_the_session(case_log: CaseLog) -> None:
-    with pytest.raises(OutputClosed, match="session .* is paused: continue it with"):
+    with pytest.raises(OutputClosed, match=r"session .* is paused: continue it with"):
         runner(case_log, FakePrompter(Give("laptop"), closed_pipe)).run(Intake())
     session = only_session(case_log)
     assert session.status == "paused"
