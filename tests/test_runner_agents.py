@@ -203,9 +203,7 @@ def test_resuming_a_case_someone_just_changed_warns_naming_them(case_log: CaseLo
     assert again.problems[0].startswith("Careful: alice changed")  # bob's own events don't count
 
 
-def test_an_old_change_by_someone_else_gives_no_warning(
-    case_log: CaseLog, tmp_path: Path
-) -> None:
+def test_an_old_change_by_someone_else_gives_no_warning(case_log: CaseLog, tmp_path: Path) -> None:
     with pytest.raises(Paused):
         runner(case_log, FakePrompter(Pause()), agent="alice").run(Intake())
     sid = only_session(case_log).id
