@@ -118,16 +118,17 @@ class Options:
     db_typed: bool = False
     """Whether --db was typed on the command line (not taken from TROUBLESHOOT_DB)."""
 
-    def command(self) -> str:
-        """How to call the program again on the same case log and trees, for messages."""
+    def again(self) -> str:
+        """The global options to repeat in a command shown to the user (` --db F`), so it
+        works on the same case log and trees; empty when there are none."""
         import shlex
 
-        words = ["troubleshoot"]
+        words = []
         if self.db and self.db_typed:
             words += ["--db", shlex.quote(self.db)]
         for folder in self.trees:
             words += ["--trees", shlex.quote(str(folder))]
-        return " ".join(words)
+        return "".join(" " + word for word in words)
 
     def tree_folders(self) -> list[Path]:
         from troubleshoot.paths import tree_folders

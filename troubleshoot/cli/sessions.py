@@ -90,16 +90,17 @@ def _ended(ctx: typer.Context, end: End, session_id: str) -> None:
         return
     typer.echo(
         f"Session {session_id} escalated to {end.tier}. The next tier picks it up with: "
-        f"{options(ctx).command()} resume {session_id} --agent NAME"
+        f"troubleshoot resume {session_id} --agent NAME{options(ctx).again()}"
     )
 
 
 def _paused(ctx: typer.Context, paused: Paused) -> None:
-    again = f"{options(ctx).command()} resume {paused.session_id}"
+    resume, again = f"troubleshoot resume {paused.session_id}", options(ctx).again()
     if paused.status == "escalated":
-        said = f"is still escalated (you changed nothing). Pick it up with: {again} --agent NAME"
+        said = f"is still escalated, waiting for the next tier: {resume} --agent NAME"
     else:
-        said = f"is saved. Resume it with: {again}"
+        said = f"is saved. Resume it with: {resume}"
+    said += again
     typer.echo(f"\nSession {paused.session_id} {said}", err=True)
     raise typer.Exit(130 if paused.interrupted else 0)
 
@@ -164,7 +165,7 @@ def run(
             answers=answers,
             intake=Intake(ticket=ticket or None, customer=customer or None),
             agent=agent,
-            command=options(ctx).command(),
+            again=options(ctx).again(),
         )
     except Paused as paused:
         _paused(ctx, paused)
@@ -209,7 +210,7 @@ def resume(
             case_log=case_log,
             console=console(),
             agent=agent,
-            command=options(ctx).command(),
+            again=options(ctx).again(),
         )
     except Paused as paused:
         _paused(ctx, paused)

@@ -73,7 +73,7 @@ def run_session(
     answers: Path | None = None,
     intake: Intake | None = None,
     agent: str | None = None,
-    command: str = "troubleshoot",
+    again: str = "",
 ) -> tuple[str, End]:
     """A new session on the tree `name` (asked for when None)."""
     if name is None:
@@ -94,7 +94,7 @@ def run_session(
         case_log=case_log,
         prompter=prompter,
         agent=agent or default_agent(),
-        command=command,
+        again=again,
     )
     end = runner.run(intake or Intake())
     return runner.session_id, end
@@ -107,7 +107,7 @@ def resume_session(
     case_log: CaseLog,
     console: Console,
     agent: str | None = None,
-    command: str = "troubleshoot",
+    again: str = "",
 ) -> tuple[str, End]:
     """Continue a paused or escalated session (asked for when `session_id` is None)."""
     prompter = terminal_prompter(console, RESUME_HINT)
@@ -131,7 +131,7 @@ def resume_session(
         case_log=case_log,
         prompter=prompter,
         agent=agent or default_agent(),
-        command=command,
+        again=again,
     )
     return session.id, runner.resume(session.id)
 

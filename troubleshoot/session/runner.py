@@ -60,21 +60,21 @@ class Runner:
         case_log: CaseLog,
         prompter: Prompter,
         agent: str,
-        command: str = "troubleshoot",
+        again: str = "",
     ) -> None:
-        """`command` is how messages tell the agent to call the program again (with --db)."""
+        """`again` ends the commands that messages suggest (the global options: ` --db F`)."""
         self.tree = tree
         self.case_log = case_log
         self.prompter = prompter
         self.agent = agent
-        self.command = command
+        self.again = again
         self.session_id = ""
         self.seq = 0  # the last event of the session this runner knows of
         self.undone: Answer | None = None  # the answer just superseded by going back
         self.pickup: EventKind | None = None  # how this agent takes the case on when they act
 
     def resume_hint(self) -> str:
-        return f"{self.command} resume {self.session_id}"
+        return f"troubleshoot resume {self.session_id}{self.again}"
 
     def _record(self, event: Event) -> None:
         """Log one event, refusing if another agent wrote to the session meanwhile."""
