@@ -147,12 +147,16 @@ class Runner:
             self._update(replace(SessionUpdate(), **{name: getattr(intake, name)}))
 
     def _begin(self, intake: Intake) -> End:
-        self.prompter.show_intake(intake)
+        """Log the start of the walk, show similar past cases, and walk."""
         done = Intake(**{k: v or None for k, v in asdict(intake).items()})
-        self._record(Event(kind=EventKind.START, text=done.customer, value=asdict(done)))
-        words = " ".join(v for v in (done.customer, done.ticket) if v)
-        hits = similar(self.case_log, words, exclude=self.session_id)
-        self.prompter.show_similar([hit.session for hit in hits])
+        try:
+            self.prompter.show_intake(intake)
+            self._record(Event(kind=EventKind.START, text=done.customer, value=asdict(done)))
+            words = " ".join(v for v in (done.customer, done.ticket) if v)
+            hits = similar(self.case_log, words, exclude=self.session_id)
+            self.prompter.show_similar([hit.session for hit in hits])
+        except (KeyboardInterrupt, EOFError, BrokenPipeError) as exc:
+            self._stopped(exc, None, "before the first step")
         engine = self._engine(done)
         return self._walk(engine, engine.start())
 
