@@ -103,13 +103,13 @@ def test_trees_shows_ids_and_files_whole_at_120_columns() -> None:
 
 def test_a_closed_output_pauses_the_session_and_says_so(tmp_path: Path) -> None:
     db = tmp_path / "cases.db"
+    command = [sys.executable, "-m", "troubleshoot", "run", "engine-demo", "--db", str(db)]
+    command += ["--trees", str(TREES), "--answers", str(answers(tmp_path, RESOLVED))]
     read_end, write_end = os.pipe()
     os.close(read_end)  # as `| head -1` does once it has its line
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "troubleshoot", "run", "engine-demo"]
-            + ["--answers", str(answers(tmp_path, RESOLVED)), "--db", str(db)]
-            + ["--trees", str(TREES)],
+            command,
             stdout=write_end,
             stderr=subprocess.PIPE,
             text=True,
