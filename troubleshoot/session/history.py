@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from troubleshoot.cases.records import Event, EventKind, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.session.engine import Answer, FixTried, State
 
 UNITS = {"h": 0, "d": 1, "w": 7}
+RECENTLY = timedelta(minutes=10)
+"""A case changed by someone else this recently may still be open on their screen."""
 
 
 def effective_answers(events: list[Event]) -> list[Answer]:
@@ -97,6 +99,25 @@ def handoff(
             f"  {fix.fix}: {'fixed it' if fix.fixed else 'did not fix it'}" for fix in state.fixes
         ]
     return "\n".join(lines)
+
+
+def recent_change_by_another(
+    events: list[Event], agent: str, now: datetime | None = None
+) -> str | None:
+    """A warning naming whoever else changed the case in the last minutes, if anyone did."""
+    others = [e for e in events if e.agent and e.agent != agent and e.time]
+    if not others:
+        return None
+    last = others[-1]
+    ago = (now or datetime.now(UTC)) - datetime.fromisoformat(last.time.replace("Z", "+00:00"))
+    if ago > RECENTLY:
+        return None
+    minutes = max(1, int(ago.total_seconds() // 60))
+    return (
+        f"Careful: {last.agent} changed this case {minutes} minute(s) ago ({last.kind}). If "
+        "they still have it open, an answer of yours after one of theirs is not saved; check "
+        "with them before you go on."
+    )
 
 
 def team_name(tier: str | None) -> str:

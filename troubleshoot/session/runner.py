@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, replace
-from datetime import UTC, datetime, timedelta
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from troubleshoot.cases.log import CaseLog
 from troubleshoot.cases.records import (
-    Ending,
     Event,
     EventKind,
     Intake,
@@ -30,20 +28,18 @@ from troubleshoot.errors import (
     WrapUpInterrupted,
 )
 from troubleshoot.session.coerce import InvalidAnswer
+from troubleshoot.session.ending import check_score, closed_as, closing, with_reply
 from troubleshoot.session.engine import Answer, End, Engine, State, WalkError
 from troubleshoot.session.history import (
     check_date,
     effective_answers,
-    escalation_reply,
     follow_up_date,
     handoff,
     history_lines,
+    recent_change_by_another,
 )
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
-from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, INTAKE_FIELDS, LAST_FIX, Tree
-
-RECENTLY = timedelta(minutes=10)
-"""A case changed by someone else this recently may still be open on their screen."""
+from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, INTAKE_FIELDS, Tree
 
 
 class InputEnded(TroubleshootError):
@@ -169,20 +165,9 @@ class Runner:
         self.pickup = None
 
     def _warn_if_open_elsewhere(self, events: list[Event]) -> None:
-        others = [e for e in events if e.agent and e.agent != self.agent and e.time]
-        if not others:
-            return
-        last = others[-1]
-        when = datetime.fromisoformat(last.time.replace("Z", "+00:00"))
-        ago = datetime.now(UTC) - when
-        if ago > RECENTLY:
-            return
-        minutes = max(1, int(ago.total_seconds() // 60))
-        self.prompter.show_problem(
-            f"Careful: {last.agent} changed this case {minutes} minute(s) ago "
-            f"({last.kind}). If they still have it open, an answer of yours after one of "
-            "theirs is not saved; check with them before you go on."
-        )
+        warning = recent_change_by_another(events, self.agent)
+        if warning:
+            self.prompter.show_problem(warning)
 
     # -- the walk ------------------------------------------------------------------------------
 
@@ -331,14 +316,8 @@ class Runner:
     # -- the end -------------------------------------------------------------------------------
 
     def _finish(self, engine: Engine, state: State) -> End:
-        end = state.end
-        assert end is not None
-        if end.escalated and not end.reply:
-            ticket = state.variables.get("ticket") or None
-            end = replace(
-                end, reply=escalation_reply(tier=end.tier, ticket=ticket, fixes=state.fixes)
-            )
-        node = end.node.id if end.node else None
+        assert state.end is not None
+        end = with_reply(state.end, state)
         text = None
         if end.escalated:
             session = self.case_log.get_session(self.session_id)
@@ -346,28 +325,10 @@ class Runner:
             text = handoff(
                 session=session, events=events, state=state, tier=end.tier, reason=end.reason
             )
-            event = Event(
-                kind=EventKind.ESCALATE, node=node, text=end.reason, value={"tier": end.tier}
-            )
-        else:
-            event = Event(
-                kind=EventKind.RESOLVE, node=node, text=end.summary, value={"outcome": end.outcome}
-            )
-        ending = Ending(
-            status=Status.ESCALATED if end.escalated else Status.RESOLVED,
-            outcome=end.outcome,
-            summary=end.summary,
-            reply=end.reply,
-            current_node=node,
-            variables=state.variables,
-            escalated_to=end.tier,
-            escalation_reason=end.reason,
-            fixed_by=state.variables.get(LAST_FIX) or None,
-        )
+        event, ending = closing(end, state)
         self.seq = self.case_log.finish_session(
             self.session_id, replace(event, agent=self.agent), ending, after=self.seq
         )
-        closed = f"escalated to {end.tier}" if end.escalated else f"resolved: {end.outcome}"
         try:
             self.prompter.show_end(end, state, text)
             self._wrapup(end)
@@ -375,16 +336,17 @@ class Runner:
             if isinstance(exc, BrokenPipeError):
                 raise OutputClosed(
                     f"the output was closed (a closed pipe); session {self.session_id} was "
-                    f"already {closed}, without its wrap-up (case note, follow-up, satisfaction)"
+                    f"already {closed_as(end)}, without its wrap-up (case note, follow-up, "
+                    "satisfaction)"
                 ) from None
             interrupted = isinstance(exc, KeyboardInterrupt)
-            raise WrapUpInterrupted(self.session_id, closed, interrupted) from None
+            raise WrapUpInterrupted(self.session_id, closed_as(end), interrupted) from None
         return end
 
     def _wrapup(self, end: End) -> None:
         wrap = self.prompter.wrapup(end, follow_up_date(end.follow_up))
         follow_up = check_date(str(wrap.follow_up or "")) or None
-        satisfaction = _check_score(wrap.satisfaction)
+        satisfaction = check_score(wrap.satisfaction)
         note = str(wrap.note or "").strip() or None
         self._record(
             Event(
@@ -394,11 +356,3 @@ class Runner:
             )
         )
         self._update(SessionUpdate(note=note, follow_up=follow_up, satisfaction=satisfaction))
-
-
-def _check_score(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or str(value) not in {"1", "2", "3", "4", "5"}:
-        raise AnswersError(f"satisfaction must be a whole number from 1 to 5, not {value!r}")
-    return int(value)
