@@ -248,6 +248,13 @@ class TerminalPrompter:
             return Pause()
         if action == NOTE:
             return Note(questionary.text("Note for the case log:").unsafe_ask())
+        return self._escalate(frame)
+
+    def _escalate(self, frame: Frame) -> EscalateNow:
+        """To whom (when the tree has a choice, its default preselected) and why (an empty
+        reason is asked once more)."""
+        import questionary
+
         target = None
         if len(frame.escalations) > 1:
             choices = [
