@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperArgument, TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from troubleshoot import __version__
 from troubleshoot.errors import OutputClosed, TroubleshootError
@@ -46,9 +46,15 @@ class _Argument(TyperArgument):
 
 
 def _plain_arguments(command: Any) -> Any:
+    """Help that names values (``--agent AGENT``) instead of showing Python types (``<str>``);
+    choices are still listed."""
     for param in getattr(command, "params", []):
         if type(param) is TyperArgument:
             param.__class__ = _Argument
+        elif isinstance(param, TyperOption) and param.metavar is None and param.name:
+            described = getattr(param, "type_descriptor", None)
+            if not (param.is_flag or getattr(described, "is_choice", False)):
+                param.metavar = param.name.upper()
     for sub in getattr(command, "commands", {}).values():
         _plain_arguments(sub)
     return command
