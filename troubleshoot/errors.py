@@ -32,8 +32,8 @@ class AnswersError(TroubleshootError):
     """An answers or scenarios file does not fit the tree."""
 
 
-class StoreError(TroubleshootError):
-    """The case database cannot be used (locked, read-only, corrupt, too new)."""
+class CaseLogError(TroubleshootError):
+    """The case log cannot be used (locked, read-only, corrupt, too new, not supported)."""
 
 
 class SessionChanged(TroubleshootError):

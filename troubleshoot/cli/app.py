@@ -43,7 +43,7 @@ app = typer.Typer(
 class Options:
     """Global options, shared with every command through the Typer context."""
 
-    db: Path | None = None
+    db: str | None = None
     trees: list[Path] = field(default_factory=list)
 
     def tree_folders(self) -> list[Path]:
@@ -51,10 +51,11 @@ class Options:
 
         return tree_folders(self.trees)
 
-    def db_path(self) -> Path:
+    def db_target(self) -> str:
+        """The case log to use: a file path or a database URL."""
         from troubleshoot.paths import default_db
 
-        return self.db or default_db()
+        return self.db or str(default_db())
 
 
 def _version(value: bool) -> None:
@@ -67,12 +68,12 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
             envvar="TROUBLESHOOT_DB",
-            metavar="FILE",
-            help="The case database (SQLite file).",
+            metavar="FILE|URL",
+            help="The case database: an SQLite file (PostgreSQL URLs are planned).",
             show_envvar=True,
         ),
     ] = None,

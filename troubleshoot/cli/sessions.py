@@ -11,7 +11,7 @@ from troubleshoot.cli.app import app, options
 from troubleshoot.errors import Paused
 
 if TYPE_CHECKING:
-    from troubleshoot.cases.store import Store
+    from troubleshoot.cases.log import CaseLog
     from troubleshoot.session.engine import End
 
 
@@ -46,10 +46,10 @@ def test(
         raise typer.Exit(1)
 
 
-def _store(ctx: typer.Context) -> Store:
-    from troubleshoot.cases.store import Store
+def _case_log(ctx: typer.Context) -> CaseLog:
+    from troubleshoot.cases.log import open_case_log
 
-    return Store(options(ctx).db_path())
+    return open_case_log(options(ctx).db_target())
 
 
 def _ended(end: End, session_id: str) -> None:
@@ -92,16 +92,16 @@ def run(
 
     if answers is None:
         require_terminal()
-    store = _store(ctx)
+    case_log = _case_log(ctx)
     try:
         session_id, end = run_session(
-            tree,
-            options(ctx).tree_folders(),
-            store,
-            console(),
-            answers,
-            {"ticket": ticket or "", "customer": customer or ""},
-            agent,
+            name=tree,
+            folders=options(ctx).tree_folders(),
+            case_log=case_log,
+            console=console(),
+            answers=answers,
+            intake={"ticket": ticket or "", "customer": customer or ""},
+            agent=agent,
         )
     except Paused as paused:
         _paused(paused)
@@ -109,7 +109,7 @@ def run(
         typer.echo("\nInterrupted before the session started: nothing was recorded.", err=True)
         raise typer.Exit(130) from None
     finally:
-        store.close()
+        case_log.close()
     _ended(end, session_id)
 
 
@@ -129,13 +129,17 @@ def resume(
     from troubleshoot.cli.output import console
     from troubleshoot.session.launch import resume_session
 
-    store = _store(ctx)
+    case_log = _case_log(ctx)
     try:
         resumed, end = resume_session(
-            session_id, options(ctx).tree_folders(), store, console(), agent
+            session_id=session_id,
+            folders=options(ctx).tree_folders(),
+            case_log=case_log,
+            console=console(),
+            agent=agent,
         )
     except Paused as paused:
         _paused(paused)
     finally:
-        store.close()
+        case_log.close()
     _ended(end, resumed)

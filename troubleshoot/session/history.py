@@ -3,63 +3,68 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
+from troubleshoot.cases.records import Event, EventKind, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.session.engine import Answer, State
 
 UNITS = {"h": 0, "d": 1, "w": 7}
 
 
-def effective_answers(events: list[dict[str, Any]]) -> list[Answer]:
+def effective_answers(events: list[Event]) -> list[Answer]:
     """The answers that stand: each `back` event supersedes the answer before it."""
     answers: list[Answer] = []
     for event in events:
-        if event["kind"] == "answer":
+        if event.kind is EventKind.ANSWER:
             answers.append(
-                Answer(event["step"], event["node"], event["value"], event.get("answer") or "")
+                Answer(event.step or "", event.node or "", event.value, event.answer or "")
             )
-        elif event["kind"] == "back" and answers:
+        elif event.kind is EventKind.BACK and answers:
             answers.pop()
     return answers
 
 
-def _answer_lines(events: list[dict[str, Any]]) -> list[str]:
+def _answer_line(event: Event, lines: list[str]) -> str | None:
+    agent = event.agent or "agent"
+    if event.kind is EventKind.ANSWER:
+        return f"  {event.prompt} -> {event.answer}"
+    if event.kind is EventKind.BACK and lines:
+        return f"  (went back: '{lines.pop().strip()}' superseded)"
+    if event.kind is EventKind.NOTE:
+        return f"  note by {agent}: {event.text}"
+    if event.kind is EventKind.ESCALATE:
+        value = event.value if isinstance(event.value, dict) else {}
+        tier = value.get("tier") or "next tier"
+        return f"  escalated to {tier} by {agent}: {event.text or ''}"
+    if event.kind is EventKind.WRAPUP and event.text:
+        return f"  case note: {event.text}"
+    return None
+
+
+def _answer_lines(events: list[Event]) -> list[str]:
     lines: list[str] = []
     for event in events:
-        if event["kind"] == "answer":
-            lines.append(f"  {event['prompt']} -> {event['answer']}")
-        elif event["kind"] == "back" and lines:
-            lines.append(f"  (went back: '{lines.pop().strip()}' superseded)")
-        elif event["kind"] == "note":
-            lines.append(f"  note by {event.get('agent') or 'agent'}: {event['text']}")
-        elif event["kind"] == "escalate":
-            tier = (event.get("value") or {}).get("tier") or "next tier"
-            lines.append(
-                f"  escalated to {tier} by {event.get('agent') or 'agent'}: "
-                f"{event.get('text') or ''}"
-            )
-        elif event["kind"] == "wrapup" and event.get("text"):
-            lines.append(f"  case note: {event['text']}")
+        line = _answer_line(event, lines)
+        if line is not None:
+            lines.append(line)
     return lines
 
 
-def history_lines(session: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
+def history_lines(session: SessionRecord, events: list[Event]) -> list[str]:
     """What happened so far, for the agent who resumes the session."""
     lines = [
-        f"Case {session['id']} on '{session['tree_title']}' ({session['tree_id']}), "
-        f"status {session['status']}"
+        f"Case {session.id} on '{session.tree_title}' ({session.tree_id}), status {session.status}"
     ]
-    if session.get("ticket"):
-        lines.append(f"Ticket: {session['ticket']}")
-    if session.get("customer"):
-        lines.append(f'Customer\'s words: "{session["customer"]}"')
+    if session.ticket:
+        lines.append(f"Ticket: {session.ticket}")
+    if session.customer:
+        lines.append(f'Customer\'s words: "{session.customer}"')
     return lines + _answer_lines(events)
 
 
 def handoff(
-    session: dict[str, Any],
-    events: list[dict[str, Any]],
+    session: SessionRecord,
+    events: list[Event],
     state: State,
     tier: str | None,
     reason: str | None,
@@ -68,15 +73,15 @@ def handoff(
     lines = [f"Escalated to: {tier or 'next tier'}"]
     if reason:
         lines.append(f"Reason: {reason}")
-    for label, key in (
-        ("Ticket", "ticket"),
-        ("Customer's words", "customer"),
-        ("Tone", "tone"),
-        ("Wants", "desired_outcome"),
-        ("Agent", "agent"),
+    for label, value in (
+        ("Ticket", session.ticket),
+        ("Customer's words", session.customer),
+        ("Tone", session.tone),
+        ("Wants", session.desired_outcome),
+        ("Agent", session.agent),
     ):
-        if session.get(key):
-            lines.append(f"{label}: {session[key]}")
+        if value:
+            lines.append(f"{label}: {value}")
     lines.append("Checked so far:")
     lines += _answer_lines(events) or ["  (nothing yet)"]
     if state.fixes:

@@ -6,19 +6,20 @@ import getpass
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from troubleshoot.cases.records import RESUMABLE, SessionRecord
 from troubleshoot.errors import NoTerminal, TroubleshootError
 from troubleshoot.session.engine import End
 from troubleshoot.session.prompts import Prompter, TerminalPrompter
 from troubleshoot.session.runner import INTAKE_FIELDS, Runner
 from troubleshoot.tree import catalog
-from troubleshoot.tree.model import RESUMABLE, Tree
+from troubleshoot.tree.model import Tree
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from troubleshoot.cases.store import Store
+    from troubleshoot.cases.log import CaseLog
 
 
 def default_agent() -> str:
@@ -65,13 +66,14 @@ def _scripted(console: Console, answers: Path, tree: Tree) -> Prompter:
 
 
 def run_session(
+    *,
     name: str | None,
     folders: list[Path],
-    store: Store,
+    case_log: CaseLog,
     console: Console,
-    answers: Path | None,
-    intake: dict[str, str],
-    agent: str | None,
+    answers: Path | None = None,
+    intake: dict[str, str] | None = None,
+    agent: str | None = None,
 ) -> tuple[str, End]:
     """A new session on the tree `name` (asked for when None)."""
     if name is None:
@@ -87,57 +89,66 @@ def run_session(
         )
     tree = catalog.load(name, folders)
     prompter = _scripted(console, answers, tree) if answers else terminal_prompter(console)
-    runner = Runner(tree, store, prompter, agent or default_agent())
-    end = runner.run({k: v for k, v in intake.items() if v})
+    runner = Runner(tree=tree, case_log=case_log, prompter=prompter, agent=agent or default_agent())
+    end = runner.run({k: v for k, v in (intake or {}).items() if v})
     return runner.session_id, end
 
 
 def resume_session(
-    session_id: str | None, folders: list[Path], store: Store, console: Console, agent: str | None
+    *,
+    session_id: str | None,
+    folders: list[Path],
+    case_log: CaseLog,
+    console: Console,
+    agent: str | None = None,
 ) -> tuple[str, End]:
     """Continue a paused or escalated session (asked for when `session_id` is None)."""
     prompter = terminal_prompter(console, RESUME_HINT)
     if session_id is None:
-        rows = store.resumable()
-        if not rows:
+        page = case_log.resumable()
+        if not page.sessions:
             raise TroubleshootError("there are no paused or escalated sessions to resume")
-        session_id = prompter.pick("Which session?", [(r["id"], _label(r)) for r in rows])
-    session = store.session(session_id)
-    if session["status"] not in RESUMABLE:
-        raise TroubleshootError(
-            f"session {session['id']} is {session['status']}: there is nothing left to resume"
+        shown = len(page.sessions)
+        more = f" (the latest {shown} of {page.total})" if page.total > shown else ""
+        session_id = prompter.pick(
+            f"Which session?{more}", [(s.id, _label(s)) for s in page.sessions]
         )
-    tree = tree_for_session(store, session, folders)
-    runner = Runner(tree, store, prompter, agent or default_agent())
-    return session["id"], runner.resume(session["id"])
+    session = case_log.get_session(session_id)
+    if session.status not in RESUMABLE:
+        raise TroubleshootError(
+            f"session {session.id} is {session.status}: there is nothing left to resume"
+        )
+    tree = tree_for_session(case_log, session, folders)
+    runner = Runner(tree=tree, case_log=case_log, prompter=prompter, agent=agent or default_agent())
+    return session.id, runner.resume(session.id)
 
 
-def _label(row: dict[str, Any]) -> str:
-    words = (row.get("customer") or "")[:50]
-    return f"{row['id']}  {row['status']:<9} {row['tree_id']}  {row.get('ticket') or ''}  {words}"
+def _label(session: SessionRecord) -> str:
+    words = (session.customer or "")[:50]
+    return f"{session.id}  {session.status:<9} {session.tree_id}  {session.ticket or ''}  {words}"
 
 
-def tree_for_session(store: Store, session: dict[str, Any], folders: list[Path]) -> Tree:
+def tree_for_session(case_log: CaseLog, session: SessionRecord, folders: list[Path]) -> Tree:
     """The exact tree revision the session started on: the current file if unchanged, else the
     copy kept in the case log."""
     from troubleshoot.tree.loader import load_tree
 
     try:
-        current = catalog.load(session["tree_id"], folders)
-        if current.sha256 == session["tree_sha256"]:
+        current = catalog.load(session.tree_id, folders)
+        if current.sha256 == session.tree_sha256:
             return current
     except TroubleshootError:
         pass
-    sources = store.tree_sources(session)
+    sources = case_log.tree_sources(session)
     if not sources:
         raise TroubleshootError(
-            f"the tree '{session['tree_id']}' of session {session['id']} "
+            f"the tree '{session.tree_id}' of session {session.id} "
             "is neither on the tree path nor in the case log"
         )
     folder = Path(tempfile.mkdtemp(prefix="troubleshoot-tree-"))
-    for rel, text in sources:
+    for rel, text in sources.items():
         target = folder / Path(rel).name if Path(rel).is_absolute() else folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    main = sources[0][0]
+    main = next(iter(sources))
     return load_tree(folder / (Path(main).name if Path(main).is_absolute() else main), folder)

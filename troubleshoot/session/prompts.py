@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from troubleshoot.cases.records import SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.session.answers import AnswerError, coerce
 from troubleshoot.session.engine import End, State, Step
@@ -80,7 +81,7 @@ class Prompter(Protocol):
     """The agent's side of a session; the runner calls these in order."""
 
     def intake(self, given: dict[str, str]) -> dict[str, str]: ...
-    def show_similar(self, cases: list[dict[str, Any]]) -> None: ...
+    def show_similar(self, cases: list[SessionRecord]) -> None: ...
     def show_history(self, lines: list[str]) -> None: ...
     def ask(self, step: Step, frame: Frame) -> Action: ...
     def show_problem(self, message: str) -> None: ...
@@ -259,7 +260,7 @@ class TerminalPrompter:
             self._panel(tip, "Before you start", "yellow")
         return result
 
-    def show_similar(self, cases: list[dict[str, Any]]) -> None:
+    def show_similar(self, cases: list[SessionRecord]) -> None:
         from rich.table import Table
         from rich.text import Text
 
@@ -275,12 +276,8 @@ class TerminalPrompter:
             title="Has this happened before? Similar past cases",
         )
         for case in cases:
-            table.add_row(
-                *(
-                    Text(str(case.get(k) or ""))
-                    for k in ("id", "tree_id", "outcome", "customer", "summary")
-                )
-            )
+            cells = (case.id, case.tree_id, case.outcome, case.customer, case.summary)
+            table.add_row(*(Text(cell or "") for cell in cells))
         self.console.print(table)
 
     def show_history(self, lines: list[str]) -> None:

@@ -7,11 +7,19 @@ killed terminal loses nothing that was answered; `resume` replays the logged ans
 from __future__ import annotations
 
 import time
-from dataclasses import replace
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from dataclasses import asdict, replace
+from typing import Any
 
-from troubleshoot.errors import AnswersError, Paused, StoreError, TroubleshootError
+from troubleshoot.cases.log import CaseLog
+from troubleshoot.cases.records import (
+    Ending,
+    Event,
+    EventKind,
+    Intake,
+    SessionUpdate,
+    Status,
+)
+from troubleshoot.errors import AnswersError, CaseLogError, Paused, TroubleshootError
 from troubleshoot.session.answers import AnswerError
 from troubleshoot.session.engine import Answer, End, Engine, State, WalkError
 from troubleshoot.session.history import (
@@ -22,24 +30,9 @@ from troubleshoot.session.history import (
     history_lines,
 )
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
-from troubleshoot.tree.model import Outcome, Status, Tree
+from troubleshoot.tree.model import Outcome, Tree
 
 INTAKE_FIELDS = ("ticket", "customer", "tone", "desired_outcome")
-
-
-class Recorder(Protocol):
-    """The case log as the runner sees it (`cases.store.Store` implements it)."""
-
-    def create_session(self, tree: Tree, intake: dict[str, Any]) -> str: ...
-    def add_event(
-        self, session_id: str, kind: str, after: int | None = None, **fields: Any
-    ) -> int: ...
-    def update_session(self, session_id: str, **fields: Any) -> None: ...
-    def session(self, session_id: str) -> dict[str, Any]: ...
-    def events(self, session_id: str) -> list[dict[str, Any]]: ...
-    def similar(
-        self, text: str, exclude: str | None = None, limit: int = 5
-    ) -> list[dict[str, Any]]: ...
 
 
 class InputEnded(TroubleshootError):
@@ -47,59 +40,63 @@ class InputEnded(TroubleshootError):
 
 
 class Runner:
-    """Runs one session of `tree` for `agent`."""
+    """Runs one session of `tree` for `agent`, logging it to `case_log`."""
 
-    def __init__(self, tree: Tree, log: Recorder, prompter: Prompter, agent: str) -> None:
+    def __init__(self, *, tree: Tree, case_log: CaseLog, prompter: Prompter, agent: str) -> None:
         self.tree = tree
-        self.log = log
+        self.case_log = case_log
         self.prompter = prompter
         self.agent = agent
         self.session_id = ""
         self.seq = 0  # the last event of the session this runner knows of
         self.undone: Answer | None = None  # the answer just superseded by going back
 
-    def _record(self, kind: str, **fields: Any) -> None:
+    def _record(self, event: Event) -> None:
         """Log one event, refusing if another agent wrote to the session meanwhile."""
-        self.seq = self.log.add_event(
-            self.session_id, kind, after=self.seq, agent=self.agent, **fields
+        self.seq = self.case_log.append_event(
+            self.session_id, replace(event, agent=self.agent), after=self.seq
         )
+
+    def _update(self, update: SessionUpdate) -> None:
+        self.case_log.update_session(self.session_id, update)
 
     # -- entry points --------------------------------------------------------------------------
 
     def run(self, given: dict[str, str]) -> End:
         """Intake, similar cases, the walk and the wrap-up of a new session."""
-        intake = self.prompter.intake(given)
-        fields = {k: intake.get(k) or None for k in INTAKE_FIELDS}
-        self.session_id = self.log.create_session(self.tree, {**fields, "agent": self.agent})
-        self._record("start", text=fields["customer"], value=fields)
-        words = " ".join(v for v in (fields["customer"], fields["ticket"]) if v)
-        self.prompter.show_similar(self.log.similar(words, exclude=self.session_id))
-        engine = self._engine(fields)
+        given_intake = self.prompter.intake(given)
+        intake = Intake(**{k: given_intake.get(k) or None for k in INTAKE_FIELDS})
+        self.session_id = self.case_log.create_session(self.tree, intake, self.agent)
+        self._record(Event(kind=EventKind.START, text=intake.customer, value=asdict(intake)))
+        words = " ".join(v for v in (intake.customer, intake.ticket) if v)
+        self.prompter.show_similar(self.case_log.similar(words, exclude=self.session_id))
+        engine = self._engine(intake)
         return self._walk(engine, engine.start())
 
     def resume(self, session_id: str) -> End:
         """Continue a paused session, or pick up an escalated one as the next tier."""
-        session = self.log.session(session_id)
-        self.session_id = session["id"]
-        events = self.log.events(self.session_id)
-        engine = self._engine(session)
-        self.seq = max((e["seq"] for e in events), default=0)
+        session = self.case_log.get_session(session_id)
+        self.session_id = session.id
+        events = self.case_log.events(self.session_id)
+        engine = self._engine(session.intake)
+        self.seq = max((e.seq for e in events), default=0)
         state = engine.replay(effective_answers(events))
         self.prompter.show_history(history_lines(session, events))
         try:
             choice = self._ask_after_escalation() if state.end is not None else None
         except (KeyboardInterrupt, EOFError):
             raise Paused(self.session_id, interrupted=True) from None
-        self._record("pickup" if session["status"] == Status.ESCALATED else "resume")
-        self.log.update_session(self.session_id, status=Status.ACTIVE, agent=self.agent)
+        picked_up = session.status is Status.ESCALATED
+        self._record(Event(kind=EventKind.PICKUP if picked_up else EventKind.RESUME))
+        self._update(SessionUpdate(status=Status.ACTIVE, agent=self.agent))
         if choice is not None:
             state = self._after_escalation(engine, state, choice)
         return self._walk(engine, state)
 
     # -- the walk ------------------------------------------------------------------------------
 
-    def _engine(self, fields: dict[str, Any]) -> Engine:
-        context = {k: fields.get(k) or "" for k in INTAKE_FIELDS}
+    def _engine(self, intake: Intake) -> Engine:
+        context = {k: v or "" for k, v in asdict(intake).items()}
         return Engine(self.tree, {**context, "agent": self.agent})
 
     def _walk(self, engine: Engine, state: State) -> End:
@@ -121,8 +118,8 @@ class Runner:
                 f"{exc}\n(session {self.session_id} is paused: fix that and run "
                 f"'troubleshoot resume {self.session_id}' in a terminal)"
             ) from None
-        except StoreError as exc:
-            raise StoreError(
+        except CaseLogError as exc:
+            raise CaseLogError(
                 f"{exc}\n(every answer before this one is saved: run 'troubleshoot resume "
                 f"{self.session_id}' once the database can be written again)"
             ) from None
@@ -131,9 +128,7 @@ class Runner:
     def _turn(self, engine: Engine, state: State) -> State:
         step = state.step
         assert step is not None
-        self.log.update_session(
-            self.session_id, current_node=step.node.id, variables=state.variables
-        )
+        self._update(SessionUpdate(current_node=step.node.id, variables=state.variables))
         undone = self.undone
         previous = undone.value if undone is not None and undone.key == step.key else None
         frame = Frame(
@@ -150,14 +145,16 @@ class Runner:
             self.undone = None
             given = new.answers[-1]
             self._record(
-                "answer",
-                node=step.node.id,
-                step=step.key,
-                phase=step.phase,
-                prompt=f"{step.item}: {step.question}" if step.item else step.question,
-                answer=given.shown,
-                value=given.value,
-                ms=int((time.monotonic() - started) * 1000),
+                Event(
+                    kind=EventKind.ANSWER,
+                    node=step.node.id,
+                    step=step.key,
+                    phase=step.phase,
+                    prompt=f"{step.item}: {step.question}" if step.item else step.question,
+                    answer=given.shown,
+                    value=given.value,
+                    ms=int((time.monotonic() - started) * 1000),
+                )
             )
             return new
         if isinstance(action, Back):
@@ -165,9 +162,7 @@ class Runner:
         if isinstance(action, Note):
             if action.text.strip():
                 self._record(
-                    "note",
-                    node=step.node.id,
-                    text=action.text.strip(),
+                    Event(kind=EventKind.NOTE, node=step.node.id, text=action.text.strip())
                 )
             return state
         if isinstance(action, Pause):
@@ -184,17 +179,19 @@ class Runner:
         new = engine.back(state)
         self.undone = undone
         self._record(
-            "back",
-            node=undone.node,
-            step=undone.key,
-            text=f"superseded: {undone.shown}",
+            Event(
+                kind=EventKind.BACK,
+                node=undone.node,
+                step=undone.key,
+                text=f"superseded: {undone.shown}",
+            )
         )
         return new
 
     def _pause(self, state: State, why: str) -> None:
         node = state.step.node.id if state.step else None
-        self._record("pause", node=node, text=why)
-        self.log.update_session(self.session_id, status=Status.PAUSED, current_node=node)
+        self._record(Event(kind=EventKind.PAUSE, node=node, text=why))
+        self._update(SessionUpdate(status=Status.PAUSED, current_node=node))
 
     def _ask_after_escalation(self) -> str:
         """An escalated walk that ended: the next tier goes back a step, or closes the case
@@ -225,33 +222,31 @@ class Runner:
         assert end is not None
         node = end.node.id if end.node else None
         text = None
-        common = {
-            "outcome": end.outcome,
-            "summary": end.summary,
-            "reply": end.reply,
-            "current_node": node,
-            "variables": state.variables,
-        }
         if end.escalated:
-            session = self.log.session(self.session_id)
-            text = handoff(session, self.log.events(self.session_id), state, end.tier, end.reason)
-            self._record("escalate", node=node, text=end.reason, value={"tier": end.tier})
-            self.log.update_session(
-                self.session_id,
-                status=Status.ESCALATED,
-                **common,
-                escalated_to=end.tier,
-                escalation_reason=end.reason,
+            session = self.case_log.get_session(self.session_id)
+            events = self.case_log.events(self.session_id)
+            text = handoff(session, events, state, end.tier, end.reason)
+            event = Event(
+                kind=EventKind.ESCALATE, node=node, text=end.reason, value={"tier": end.tier}
             )
         else:
-            self._record("resolve", node=node, text=end.summary, value={"outcome": end.outcome})
-            self.log.update_session(
-                self.session_id,
-                status=Status.RESOLVED,
-                **common,
-                fixed_by=state.variables.get("last_fix") or None,
-                ended=_now(),
+            event = Event(
+                kind=EventKind.RESOLVE, node=node, text=end.summary, value={"outcome": end.outcome}
             )
+        ending = Ending(
+            status=Status.ESCALATED if end.escalated else Status.RESOLVED,
+            outcome=end.outcome,
+            summary=end.summary,
+            reply=end.reply,
+            current_node=node,
+            variables=state.variables,
+            escalated_to=end.tier,
+            escalation_reason=end.reason,
+            fixed_by=state.variables.get("last_fix") or None,
+        )
+        self.seq = self.case_log.finish_session(
+            self.session_id, replace(event, agent=self.agent), ending, after=self.seq
+        )
         self.prompter.show_end(end, state, text)
         self._wrapup(end)
         return end
@@ -265,17 +260,13 @@ class Runner:
         satisfaction = _check_score(wrap.get("satisfaction"))
         note = str(wrap.get("note") or "").strip() or None
         self._record(
-            "wrapup",
-            text=note,
-            value={"follow_up": follow_up, "satisfaction": satisfaction},
+            Event(
+                kind=EventKind.WRAPUP,
+                text=note,
+                value={"follow_up": follow_up, "satisfaction": satisfaction},
+            )
         )
-        self.log.update_session(
-            self.session_id, note=note, follow_up=follow_up, satisfaction=satisfaction
-        )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        self._update(SessionUpdate(note=note, follow_up=follow_up, satisfaction=satisfaction))
 
 
 def _check_score(value: Any) -> int | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from troubleshoot.cases.records import SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.session.engine import End, State, Step
 from troubleshoot.session.prompts import Action, Frame, Give
@@ -46,11 +47,11 @@ class ScriptedPrompter:
             self._line(f'Customer: "{result["customer"]}"')
         return result
 
-    def show_similar(self, cases: list[dict[str, Any]]) -> None:
+    def show_similar(self, cases: list[SessionRecord]) -> None:
         for case in cases:
             self._line(
-                f"Similar past case {case['id']} ({case['tree_id']}, "
-                f"{case.get('outcome') or case.get('status')}): {case.get('customer') or ''}"
+                f"Similar past case {case.id} ({case.tree_id}, "
+                f"{case.outcome or case.status}): {case.customer or ''}"
             )
 
     def show_history(self, lines: list[str]) -> None:

@@ -37,19 +37,6 @@ class Outcome(StrEnum):
     ESCALATED = "escalated"
 
 
-class Status(StrEnum):
-    """Where a session stands in the case log."""
-
-    ACTIVE = "active"
-    PAUSED = "paused"
-    RESOLVED = "resolved"
-    ESCALATED = "escalated"
-    ABANDONED = "abandoned"
-
-
-RESUMABLE = (Status.ACTIVE, Status.PAUSED, Status.ESCALATED)
-
-
 @dataclass(frozen=True)
 class Case:
     """One branch of a `route` or of a conditional `next`; `when` is None for `else`."""

@@ -1,11 +1,31 @@
-"""The case database schema, as numbered migrations (never edit one that has shipped)."""
+"""The SQLite case log's schema, as numbered migrations (never edit one that has shipped)."""
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from troubleshoot.errors import CaseLogError
+
 migrations = Migrations("troubleshoot")
+
+
+def check_schema(db: Database, where: str) -> bool:
+    """Whether migrations are pending; refuses a file written by a newer troubleshoot."""
+    known = {m.name for m in migrations._migrations}
+    newer = [m.name for m in migrations.applied(db) if m.name not in known]
+    if newer:
+        raise CaseLogError(
+            f"the case database {where} was written by a newer troubleshoot "
+            f"(schema step {newer[-1]}); upgrade troubleshoot to use it"
+        )
+    return bool(migrations.pending(db))
+
+
+def migrate(db: Database, where: str) -> None:
+    """Apply pending migrations; call it holding the write lock (it checks again)."""
+    if check_schema(db, where):
+        migrations.apply(db)
 
 
 @migrations()

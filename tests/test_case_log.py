@@ -1,0 +1,207 @@
+"""The case log: private file, durable events, and clear messages for unusable databases."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from troubleshoot.cases.log import open_case_log
+from troubleshoot.cases.records import Event, EventKind, Intake
+from troubleshoot.cases.sqlite import SQLiteCaseLog
+from troubleshoot.errors import CaseLogError, SessionNotFound
+from troubleshoot.paths import bundled_trees
+from troubleshoot.tree.loader import load_tree
+
+TREE = load_tree(bundled_trees() / "login-failure.tree.yaml", bundled_trees())
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_database_and_its_wal_files_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "cases.db"
+    store = SQLiteCaseLog(path)
+    session = store.create_session(TREE, Intake(customer="cannot log in"), "ann")
+    store.append_event(session, Event(kind=EventKind.START))
+    files = [p for p in path.parent.iterdir() if p.name.startswith("cases.db")]
+    assert {p.name for p in files} >= {"cases.db", "cases.db-wal"}
+    assert all(mode(p) == 0o600 for p in files), {p.name: oct(mode(p)) for p in files}
+    store.close()
+
+
+def test_events_are_numbered_and_kept_with_the_tree_text(tmp_path: Path) -> None:
+    store = SQLiteCaseLog(tmp_path / "c.db")
+    session = store.create_session(TREE, Intake(customer="locked out", ticket="T-9"), "ann")
+    kinds = (EventKind.START, EventKind.ANSWER, EventKind.BACK)
+    assert [store.append_event(session, Event(kind=kind)) for kind in kinds] == [1, 2, 3]
+    # a second connection (another terminal) sees every event already committed
+    other = sqlite3.connect(tmp_path / "c.db")
+    stored = [r[0] for r in other.execute("SELECT kind FROM events ORDER BY seq")]
+    assert stored == ["start", "answer", "back"]
+    record = store.get_session(session[:15])
+    assert record.ticket == "T-9"
+    assert next(iter(store.tree_sources(record).values())) == TREE.sources[0].text
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_similar_cases_are_found_by_words(tmp_path: Path) -> None:
+    store = SQLiteCaseLog(tmp_path / "c.db")
+    words = "The password reset e-mail never arrives"
+    first = store.create_session(TREE, Intake(customer=words), "ann")
+    store.create_session(TREE, Intake(customer="Printer is jammed"), "ann")
+    found = store.similar("reset password please", exclude="none")
+    assert [r.id for r in found] == [first]
+    assert store.similar('AND OR NOT " * (') == []
+
+
+def test_unknown_session_says_how_to_list(tmp_path: Path) -> None:
+    with pytest.raises(SessionNotFound, match="'troubleshoot resume' lists"):
+        SQLiteCaseLog(tmp_path / "c.db").get_session("nope")
+
+
+def test_corrupt_file_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    path.write_bytes(os.urandom(4096))
+    with pytest.raises(CaseLogError, match="not a troubleshoot case database or is damaged"):
+        SQLiteCaseLog(path)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    SQLiteCaseLog(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('troubleshoot', 'm999_future', '2030-01-01')"
+        )
+    with pytest.raises(CaseLogError, match="newer troubleshoot"):
+        SQLiteCaseLog(path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
+def test_read_only_file_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    SQLiteCaseLog(path).close()
+    path.chmod(0o400)
+    store = SQLiteCaseLog(path)
+    with pytest.raises(CaseLogError, match="read-only"):
+        store.create_session(TREE, Intake(), "ann")
+
+
+def test_locked_database_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    SQLiteCaseLog(path).close()
+    locker = sqlite3.connect(path, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(CaseLogError, match="locked by another program"):
+            SQLiteCaseLog(path, busy_timeout_ms=200).create_session(TREE, Intake(), "ann")
+    finally:
+        locker.execute("ROLLBACK")
+
+
+def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
+    with pytest.raises(CaseLogError, match="is a folder"):
+        SQLiteCaseLog(tmp_path)
+
+
+def test_read_only_error_is_explained() -> None:
+    from troubleshoot.cases.sqlite import _explain
+
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+    error = _explain("/x/c.db", readonly)
+    assert str(error) == (
+        "the case database /x/c.db is read-only; make it writable "
+        "(chmod u+w) or use --db for another file"
+    )
+
+
+def test_the_log_opens_in_memory_and_closes_with_with() -> None:
+    with open_case_log(":memory:") as log:
+        session = log.create_session(TREE, Intake(customer="locked out"), "ann")
+        assert log.get_session(session).status == "active"
+
+
+def test_a_session_is_found_by_id_start_or_random_tail() -> None:
+    with SQLiteCaseLog(":memory:") as log:
+        session = log.create_session(TREE, Intake(), "ann")
+        tail = session.rsplit("-", 1)[1]
+        assert log.get_session(tail).id == session
+        assert log.get_session(session[:10]).id == session
+        with pytest.raises(SessionNotFound, match="no session '%'"):
+            log.get_session("%")
+
+
+def test_finishing_writes_the_end_event_and_the_ending_together() -> None:
+    from troubleshoot.cases.records import Ending, SessionUpdate, Status
+
+    with SQLiteCaseLog(":memory:") as log:
+        session = log.create_session(TREE, Intake(), "ann")
+        log.update_session(session, SessionUpdate(current_node="n1", variables={"os": "mac"}))
+        ending = Ending(status=Status.RESOLVED, outcome="resolved", summary="Fixed", fixed_by="x")
+        seq = log.finish_session(session, Event(kind=EventKind.RESOLVE, value={"a": 1}), ending)
+        record = log.get_session(session)
+        assert (seq, record.status, record.summary) == (1, "resolved", "Fixed")
+        assert record.fixed_by == "x"
+        assert record.ended is not None
+        assert log.events(session)[0].value == {"a": 1}
+        assert log.resumable().total == 0
+
+
+def test_a_second_agents_change_is_refused() -> None:
+    from troubleshoot.errors import SessionChanged
+
+    with SQLiteCaseLog(":memory:") as log:
+        session = log.create_session(TREE, Intake(), "ann")
+        log.append_event(session, Event(kind=EventKind.START))
+        log.append_event(session, Event(kind=EventKind.NOTE, agent="bob"), after=1)
+        log.append_event(session, Event(kind=EventKind.ANSWER, agent="bob"), after=2)
+        with pytest.raises(SessionChanged, match="changed by bob"):
+            log.append_event(session, Event(kind=EventKind.ANSWER, agent="ann"), after=1)
+
+
+def test_resumable_says_how_many_there_are_in_all() -> None:
+    with SQLiteCaseLog(":memory:") as log:
+        for _ in range(3):
+            log.create_session(TREE, Intake(), "ann")
+        page = log.resumable(limit=2)
+        assert (len(page.sessions), page.total) == (2, 3)
+
+
+def test_sessions_are_listed_by_filter() -> None:
+    from troubleshoot.cases.records import SessionFilter, Status
+
+    with SQLiteCaseLog(":memory:") as log:
+        first = log.create_session(TREE, Intake(ticket="T-1"), "ann")
+        log.create_session(TREE, Intake(ticket="T-2"), "bob")
+        assert [s.id for s in log.list_sessions(SessionFilter(ticket="T-1"))] == [first]
+        assert len(log.list_sessions(SessionFilter(tree=TREE.id, status=Status.ACTIVE))) == 2
+        assert log.list_sessions(SessionFilter(agent="carol")) == []
+        today = log.get_session(first).started[:10]
+        assert len(log.list_sessions(SessionFilter(since=today, until=today, limit=1))) == 1
+        assert log.list_sessions(SessionFilter(until="2000-01-01")) == []
+
+
+def test_unrelated_words_find_no_similar_case() -> None:
+    with SQLiteCaseLog(":memory:") as log:
+        log.create_session(TREE, Intake(customer="The printer in the hall is jammed again"), "a")
+        assert log.similar("the VPN is down again for the whole team") == []
+        assert len(log.similar("printer jammed")) == 1
+
+
+def test_a_postgresql_url_is_not_a_file_and_its_password_is_never_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CaseLogError) as caught:
+        open_case_log("postgresql://ann:s3cret@db.example/cases")
+    assert str(caught.value) == (
+        "the case database postgresql://ann:***@db.example/cases: PostgreSQL case logs are "
+        "not supported yet; use --db with a file path"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,81 @@
+"""Several agents on one new case database at once: nobody fails, nothing is left half-done.
+
+Each worker process runs many `run --answers` sessions one after the other through the real
+CLI entry point (in-process, to keep process start-up out of the run), all on one file that does
+not exist yet, so the schema is also created by several processes at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+WORKERS = 8
+SESSIONS = 50
+
+WORKER = r"""
+import contextlib, io, json, sys
+from troubleshoot.cli.app import app
+import troubleshoot.cli  # registers the commands
+
+db, answers, count, name = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+failures = []
+for index in range(count):
+    err = io.StringIO()
+    args = ["--db", db, "run", "login-failure", "--answers", answers, "--agent", name]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        try:
+            code = app(args, standalone_mode=False)
+        except SystemExit as exc:
+            code = exc.code
+    if code:
+        failures.append(err.getvalue()[-300:])
+print(json.dumps(failures))
+"""
+
+ANSWERS = """\
+intake: {ticket: T-1, customer: cannot log in since this morning}
+answers:
+  what-happens: wrong-password
+  since-when: recently
+  others-affected: only-them
+  error-shown: yes
+  error-message: Incorrect email or password
+  check-status: "none"
+  which-browser: chrome
+  account-status: active
+  login-basics: [yes]
+wrapup: {note: done, satisfaction: 5}
+"""
+
+
+def test_eight_agents_on_one_new_file(tmp_path: Path) -> None:
+    db = tmp_path / "cases.db"
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(db), str(answers), str(SESSIONS), f"agent{n}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(WORKERS)
+    ]
+    failures: list[str] = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=600)
+        assert worker.returncode == 0, err[-2000:]
+        failures += json.loads(out)
+    assert failures == []
+    with sqlite3.connect(db) as conn:
+        statuses = dict(conn.execute("SELECT status, COUNT(*) FROM sessions GROUP BY status"))
+        gaps = conn.execute(
+            "SELECT session_id FROM events GROUP BY session_id "
+            "HAVING MIN(seq) != 1 OR MAX(seq) != COUNT(*)"
+        ).fetchall()
+    assert statuses == {"resolved": WORKERS * SESSIONS}
+    assert gaps == []

@@ -1,0 +1,353 @@
+"""The embedded case log: one SQLite file through sqlite-utils, written as the session happens.
+
+Tables: `sessions` (one row per case), `events` (append-only, one row per thing that happened,
+each committed in its own transaction), `trees` (the YAML of every tree revision a session ran
+on, by sha256), plus FTS5 indexes. Every write transaction opens with ``BEGIN IMMEDIATE``, so
+several processes on one file wait for each other instead of failing. The file holds customer
+data and is created mode 0600.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from sqlite_utils import Database
+
+from troubleshoot.cases import words
+from troubleshoot.cases.migrations import check_schema, migrate
+from troubleshoot.cases.records import (
+    RESUMABLE,
+    WALK_CHANGES,
+    Ending,
+    Event,
+    Intake,
+    SessionFilter,
+    SessionPage,
+    SessionRecord,
+    SessionUpdate,
+    Status,
+    now,
+)
+from troubleshoot.cases.sqlite_rows import (
+    event_from_row,
+    event_row,
+    filter_clause,
+    session_from_row,
+    update_row,
+)
+from troubleshoot.errors import CaseLogError, SessionChanged, SessionNotFound
+
+if TYPE_CHECKING:
+    from troubleshoot.tree.model import Tree
+
+BUSY_TIMEOUT_MS = 5_000
+MEMORY = ":memory:"
+
+
+def new_session_id() -> str:
+    """Sortable by start time and short enough to type: ``20261123-103355-7f3a``."""
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+
+
+def _explain(path: str, exc: sqlite3.Error) -> CaseLogError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        why = "is locked by another program; wait a moment and retry, or use --db for another file"
+    elif "readonly" in text or "read-only" in text:
+        why = "is read-only; make it writable (chmod u+w) or use --db for another file"
+    elif "not a database" in text or "malformed" in text or "corrupt" in text:
+        why = (
+            "is not a troubleshoot case database or is damaged; move it aside (keep it for "
+            "recovery) or use --db for another file"
+        )
+    elif "unable to open" in text:
+        why = "cannot be opened; check that its folder exists and is writable, or use --db"
+    else:
+        why = f"cannot be used ({exc}); use --db for another file"
+    return CaseLogError(f"the case database {path} {why}")
+
+
+def _create_private(path: Path) -> None:
+    """Create the file readable by its owner only, before SQLite opens it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise CaseLogError(
+            f"cannot create the case database {path}: {exc.strerror}; use --db "
+            "for a file in a writable folder"
+        ) from None
+
+
+def _like(text: str) -> str:
+    """`text` taken literally in a LIKE pattern (escape character ``\\``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SQLiteCaseLog:
+    """The case log in one SQLite file (or in memory with ``:memory:``)."""
+
+    def __init__(self, target: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self._target = str(target)
+        if self._target != MEMORY:
+            path = Path(target)
+            if path.is_dir():
+                raise CaseLogError(
+                    f"the case database {path} is a folder; use --db with a file name"
+                )
+            if not path.exists():
+                _create_private(path)
+        with self._guard():
+            conn = sqlite3.connect(self._target, timeout=busy_timeout_ms / 1000)
+            self.db = Database(conn)
+            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            if self._target != MEMORY and self.db.journal_mode != "wal":
+                self.db.enable_wal()
+            self._migrate()
+
+    @property
+    def target(self) -> str:
+        return self._target
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _explain(self._target, exc) from None
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction that takes the write lock at once (no upgrade races)."""
+        with self._guard():
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.conn.execute("ROLLBACK")
+                raise
+            self.db.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date; the check is repeated under the write lock, so
+        several processes opening a new file at once apply each migration once."""
+        if not check_schema(self.db, self._target):
+            return
+        with self._write():
+            migrate(self.db, self._target)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def create_session(self, tree: Tree, intake: Intake, agent: str) -> str:
+        session_id = new_session_id()
+        stamp = now()
+        with self._write():
+            for source in tree.sources:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO trees (sha256, tree_id, path, revision, text, "
+                    "first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                    (source.sha256, tree.id, source.path, tree.revision, source.text, stamp),
+                )
+            self.db.table("sessions").insert(
+                {
+                    "id": session_id,
+                    "tree_id": tree.id,
+                    "tree_title": tree.title,
+                    "revision": tree.revision,
+                    "tree_sha256": tree.sha256,
+                    "status": str(Status.ACTIVE),
+                    "tree_sources": json.dumps([s.sha256 for s in tree.sources]),
+                    "started": stamp,
+                    "updated": stamp,
+                    "agent": agent,
+                    "ticket": intake.ticket,
+                    "customer": intake.customer,
+                    "tone": intake.tone,
+                    "desired_outcome": intake.desired_outcome,
+                }
+            )
+        return session_id
+
+    def _append(self, session_id: str, event: Event, after: int | None) -> int:
+        """Append inside an open write transaction."""
+        row = self.db.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        if after is not None and int(row[0]) != after:
+            self._check_unchanged(session_id, after)
+        seq = int(row[0]) + 1
+        self.db.table("events").insert(event_row(event, session_id=session_id, seq=seq))
+        return seq
+
+    def append_event(self, session_id: str, event: Event, after: int | None = None) -> int:
+        with self._write():
+            seq = self._append(session_id, event, after)
+            self.db.execute("UPDATE sessions SET updated = ? WHERE id = ?", (now(), session_id))
+        return seq
+
+    def _check_unchanged(self, session_id: str, after: int) -> None:
+        """Refuse if events after `after` changed the walk (notes and resumes do not)."""
+        kinds = sorted(str(k) for k in WALK_CHANGES)
+        marks = ", ".join("?" for _ in kinds)
+        row = self.db.execute(
+            f"SELECT agent FROM events WHERE session_id = ? AND seq > ? AND kind IN ({marks}) "
+            "ORDER BY seq LIMIT 1",
+            (session_id, after, *kinds),
+        ).fetchone()
+        if row is None:
+            return
+        who = row[0] or "another agent"
+        raise SessionChanged(
+            f"session {session_id} was changed by {who} at the same time as you; nothing of "
+            f"yours after that was saved. Run 'troubleshoot resume {session_id}' to see the "
+            "session as it is now"
+        )
+
+    def _set(self, session_id: str, fields: dict[str, Any]) -> None:
+        fields["updated"] = now()
+        columns = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(
+            f"UPDATE sessions SET {columns} WHERE id = ?", (*fields.values(), session_id)
+        )
+
+    def update_session(self, session_id: str, update: SessionUpdate) -> None:
+        with self._write():
+            self._set(session_id, update_row(update))
+
+    def finish_session(
+        self, session_id: str, event: Event, ending: Ending, after: int | None = None
+    ) -> int:
+        fields: dict[str, Any] = {
+            "status": str(ending.status),
+            "outcome": ending.outcome,
+            "summary": ending.summary,
+            "reply": ending.reply,
+            "current_node": ending.current_node,
+            "variables": json.dumps(dict(ending.variables), ensure_ascii=False, default=str),
+        }
+        if ending.status is Status.ESCALATED:
+            fields |= {
+                "escalated_to": ending.escalated_to,
+                "escalation_reason": ending.escalation_reason,
+            }
+        else:
+            fields |= {"fixed_by": ending.fixed_by, "ended": now()}
+        with self._write():
+            seq = self._append(session_id, event, after)
+            self._set(session_id, fields)
+        return seq
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get_session(self, ref: str) -> SessionRecord:
+        with self._guard():
+            rows = list(
+                self.db.query(
+                    "SELECT * FROM sessions WHERE id = ? OR id LIKE ? ESCAPE '\\' "
+                    "OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 3",
+                    (ref, _like(ref) + "%", "%-" + _like(ref)),
+                )
+            )
+        exact = [r for r in rows if r["id"] == ref]
+        if exact or len(rows) == 1:
+            return session_from_row((exact or rows)[0])
+        if rows:
+            raise SessionNotFound(f"'{ref}' matches several sessions; type more of the id")
+        raise SessionNotFound(
+            f"no session '{ref}' in {self._target}; "
+            "'troubleshoot resume' lists the sessions you can resume"
+        )
+
+    def events(self, session_id: str) -> list[Event]:
+        with self._guard():
+            rows = self.db.query(
+                "SELECT * FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
+            )
+            return [event_from_row(row) for row in rows]
+
+    def resumable(self, limit: int = 50) -> SessionPage:
+        statuses = sorted(str(s) for s in RESUMABLE)
+        marks = ", ".join("?" for _ in statuses)
+        with self._guard():
+            rows = self.db.query(
+                f"SELECT * FROM sessions WHERE status IN ({marks}) ORDER BY updated DESC LIMIT ?",
+                (*statuses, limit),
+            )
+            found = tuple(session_from_row(row) for row in rows)
+            total = self.db.execute(
+                f"SELECT COUNT(*) FROM sessions WHERE status IN ({marks})", statuses
+            ).fetchone()[0]
+        return SessionPage(found, int(total))
+
+    def tree_sources(self, session: SessionRecord) -> dict[str, str]:
+        found: dict[str, str] = {}
+        with self._guard():
+            for sha in session.tree_sources or (session.tree_sha256,):
+                row = self.db.execute(
+                    "SELECT path, text FROM trees WHERE sha256 = ?", (sha,)
+                ).fetchone()
+                if row is not None:
+                    found.setdefault(str(row[0]), str(row[1]))
+        return found
+
+    def similar(self, text: str, exclude: str | None = None, limit: int = 5) -> list[SessionRecord]:
+        wanted = words.search_words(text)
+        if not wanted:
+            return []
+        query = " OR ".join(f'"{w}"' for w in wanted)
+        with self._guard():
+            rows = self.db.query(
+                "SELECT sessions.* FROM sessions_fts JOIN sessions "
+                "ON sessions.rowid = sessions_fts.rowid WHERE sessions_fts MATCH ? "
+                "AND sessions.id != ? ORDER BY bm25(sessions_fts) LIMIT ?",
+                (query, exclude or "", limit * 10),
+            )
+            found = [session_from_row(row) for row in rows]
+        return [s for s in found if words.relevant(wanted, _searched_text(s))][:limit]
+
+    def list_sessions(self, filter: SessionFilter) -> list[SessionRecord]:
+        where, params = filter_clause(filter)
+        limit = "" if filter.limit is None else f" LIMIT {int(filter.limit)}"
+        with self._guard():
+            rows = self.db.query(
+                f"SELECT * FROM sessions WHERE {where} ORDER BY started DESC, id DESC{limit}",
+                params,
+            )
+            return [session_from_row(row) for row in rows]
+
+
+def _searched_text(session: SessionRecord) -> str:
+    """The words of a session the full-text index holds."""
+    parts = (
+        session.ticket,
+        session.customer,
+        session.summary,
+        session.note,
+        session.escalation_reason,
+        session.tree_title,
+    )
+    return " ".join(p for p in parts if p)

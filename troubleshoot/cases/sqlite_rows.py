@@ -1,0 +1,133 @@
+"""Records <-> rows of the SQLite case log: the one place that knows its column names."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from troubleshoot.cases.records import (
+    Event,
+    EventKind,
+    SessionFilter,
+    SessionRecord,
+    SessionUpdate,
+    Status,
+    now,
+)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def session_from_row(row: dict[str, Any]) -> SessionRecord:
+    return SessionRecord(
+        id=row["id"],
+        tree_id=row["tree_id"],
+        tree_title=row["tree_title"] or "",
+        revision=int(row["revision"] or 0),
+        tree_sha256=row["tree_sha256"] or "",
+        status=Status(row["status"]),
+        started=row["started"] or "",
+        updated=row["updated"] or "",
+        agent=row["agent"],
+        ticket=row["ticket"],
+        customer=row["customer"],
+        tone=row["tone"],
+        desired_outcome=row["desired_outcome"],
+        outcome=row["outcome"],
+        current_node=row["current_node"],
+        variables=json.loads(row["variables"]) if row["variables"] else {},
+        ended=row["ended"],
+        summary=row["summary"],
+        reply=row["reply"],
+        note=row["note"],
+        follow_up=row["follow_up"],
+        satisfaction=row["satisfaction"],
+        escalated_to=row["escalated_to"],
+        escalation_reason=row["escalation_reason"],
+        fixed_by=row["fixed_by"],
+        tree_sources=tuple(json.loads(row["tree_sources"] or "[]")),
+    )
+
+
+def event_from_row(row: dict[str, Any]) -> Event:
+    return Event(
+        kind=EventKind(row["kind"]),
+        agent=row["agent"],
+        node=row["node"],
+        step=row["step"],
+        phase=row["phase"],
+        prompt=row["prompt"],
+        answer=row["answer"],
+        value=None if row["value"] is None else json.loads(row["value"]),
+        text=row["text"],
+        ms=row["ms"],
+        session_id=row["session_id"],
+        seq=int(row["seq"]),
+        time=row["time"],
+    )
+
+
+def event_row(event: Event, *, session_id: str, seq: int) -> dict[str, Any]:
+    return {
+        "session_id": session_id,
+        "seq": seq,
+        "time": now(),
+        "kind": str(event.kind),
+        "agent": event.agent,
+        "node": event.node,
+        "step": event.step,
+        "phase": event.phase,
+        "prompt": event.prompt,
+        "answer": event.answer,
+        "value": None if event.value is None else _json(event.value),
+        "text": event.text,
+        "ms": event.ms,
+    }
+
+
+def update_row(update: SessionUpdate) -> dict[str, Any]:
+    """The columns to change: the fields of `update` that are not None."""
+    fields: dict[str, Any] = {
+        "status": None if update.status is None else str(update.status),
+        "agent": update.agent,
+        "current_node": update.current_node,
+        "variables": None if update.variables is None else _json(dict(update.variables)),
+        "note": update.note,
+        "follow_up": update.follow_up,
+        "satisfaction": update.satisfaction,
+    }
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _day_after(until: str) -> str:
+    try:
+        return (date.fromisoformat(until) + timedelta(days=1)).isoformat()
+    except ValueError:
+        return until
+
+
+def filter_clause(selection: SessionFilter) -> tuple[str, list[Any]]:
+    """A WHERE clause (never empty) and its parameters."""
+    conditions = ["1 = 1"]
+    params: list[Any] = []
+    for column, value in (
+        ("status", None if selection.status is None else str(selection.status)),
+        ("tree_id", selection.tree),
+        ("agent", selection.agent),
+        ("ticket", selection.ticket),
+    ):
+        if value is not None:
+            conditions.append(f"{column} = ?")
+            params.append(value)
+    if selection.since:
+        conditions.append("started >= ?")
+        params.append(selection.since)
+    if selection.until:
+        until = selection.until
+        inclusive = len(until) == 10
+        conditions.append("started < ?" if inclusive else "started <= ?")
+        params.append(_day_after(until) if inclusive else until)
+    return " AND ".join(conditions), params
