@@ -30,6 +30,7 @@ from troubleshoot.session.history import (
     history_lines,
 )
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
+from troubleshoot.tree.expr import ExpressionError
 from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, LAST_FIX, Tree
 
 
@@ -69,7 +70,7 @@ class Runner:
         words = " ".join(v for v in (intake.customer, intake.ticket) if v)
         self.prompter.show_similar(self.case_log.similar(words, exclude=self.session_id))
         engine = self._engine(intake)
-        return self._walk(engine, engine.start())
+        return self._walk(engine, None)
 
     def resume(self, session_id: str) -> End:
         """Continue a paused session, or pick up an escalated one as the next tier."""
@@ -97,8 +98,11 @@ class Runner:
         context = {k: v or "" for k, v in asdict(intake).items()}
         return Engine(self.tree, {**context, AGENT: self.agent})
 
-    def _walk(self, engine: Engine, state: State) -> End:
+    def _walk(self, engine: Engine, state: State | None) -> End:
+        """The turns from `state` (None: from the start) to the end of the walk."""
         try:
+            if state is None:
+                state = engine.start()
             while state.end is None:
                 state = self._turn(engine, state)
         except KeyboardInterrupt:
@@ -110,7 +114,7 @@ class Runner:
                 f"the input ended (Ctrl-D, or no more input); session {self.session_id} is "
                 f"paused: continue it with 'troubleshoot resume {self.session_id}'"
             ) from None
-        except (WalkError, AnswersError) as exc:
+        except (WalkError, AnswersError, ExpressionError) as exc:
             self._pause(state, str(exc))
             raise type(exc)(
                 f"{exc}\n(session {self.session_id} is paused: fix that and run "
@@ -190,8 +194,8 @@ class Runner:
         )
         return new
 
-    def _pause(self, state: State, why: str) -> None:
-        node = state.step.node.id if state.step else None
+    def _pause(self, state: State | None, why: str) -> None:
+        node = state.step.node.id if state and state.step else None
         self._record(Event(kind=EventKind.PAUSE, node=node, text=why))
         self._update(SessionUpdate(status=Status.PAUSED, current_node=node))
 
