@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from troubleshoot.cli.app import app, options
-from troubleshoot.cli.output import Format, console, print_json
+from troubleshoot.cli.output import Format, console, echo, print_json
 from troubleshoot.errors import TroubleshootError
+from troubleshoot.safetext import visible
 
 
 @app.command()
@@ -49,7 +50,7 @@ def validate(
         )
     else:
         for problem in problems:
-            typer.echo(str(problem))
+            echo(str(problem))
         status = "ok" if not problems else f"{errors} error(s), {warnings} warning(s)"
         typer.echo(f"{len(results)} file(s) checked: {status}", err=bool(problems))
     if errors or (strict and warnings):
@@ -71,6 +72,7 @@ def trees(
         print_json([row.as_dict() for row in found])
         return
     from rich.table import Table
+    from rich.text import Text
 
     broken = any(row.problems for row in found)
     table = Table("id", "title", "revision", "nodes", "phases", "file")
@@ -85,7 +87,8 @@ def trees(
             " > ".join(row.phases),
             _shown(row.path),
         ]
-        table.add_row(*cells, *([row.problems] if broken else []))
+        cells += [row.problems] if broken else []
+        table.add_row(*(Text(visible(cell)) for cell in cells))  # tree text is never markup
     console().print(table)
     duplicates = [row.problems for row in found if row.duplicate]
     if duplicates:
@@ -122,9 +125,7 @@ def graph(
     from troubleshoot.tree.catalog import load
 
     loaded = load(tree, options(ctx).tree_folders())
-    typer.echo(
-        pictures.mermaid(loaded) if fmt is GraphFormat.MERMAID else pictures.dot(loaded), nl=False
-    )
+    echo(pictures.mermaid(loaded) if fmt is GraphFormat.MERMAID else pictures.dot(loaded), nl=False)
 
 
 @app.command()

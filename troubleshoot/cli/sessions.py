@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from troubleshoot.cli.app import app, options
+from troubleshoot.cli.output import echo
 from troubleshoot.errors import Paused
 
 if TYPE_CHECKING:
@@ -34,9 +35,9 @@ def test(
     for file in files:
         for result in run_file(file, folders):
             mark = "PASS" if result.passed else "FAIL"
-            typer.echo(f"{mark} {file} :: {result.name}")
+            echo(f"{mark} {file} :: {result.name}")
             for failure in result.failures:
-                typer.echo("    " + failure.replace("\n", "\n    "))
+                echo("    " + failure.replace("\n", "\n    "))
             passed += result.passed
             failed += not result.passed
     typer.echo(f"{passed} scenario(s) passed, {failed} failed")

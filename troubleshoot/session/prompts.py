@@ -2,7 +2,8 @@
 
 The terminal prompter draws with Rich and asks with questionary (`unsafe_ask` only, so Ctrl-C
 reaches the runner, which pauses the session). Everything typed by people, and every tree text
-filled in with their answers, is printed as plain `Text`, never parsed as markup.
+filled in with their answers, is printed as plain `Text`, never parsed as markup, and with its
+control characters shown visibly (`safetext.visible`), in questions and choices too.
 The scripted prompter (no terminal) lives in `session/scripted_prompter.py`.
 """
 
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
+from troubleshoot.safetext import visible, visible_line
 from troubleshoot.session.coerce import InvalidAnswer, coerce
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date
@@ -124,20 +126,22 @@ class TerminalPrompter:
     def _print(self, renderable: RenderableType | str) -> None:
         from rich.text import Text
 
-        self.console.print(Text(renderable) if isinstance(renderable, str) else renderable)
+        self.console.print(Text(visible(renderable)) if isinstance(renderable, str) else renderable)
 
     def _panel(self, text: str, title: str, style: str) -> None:
         from rich.panel import Panel
         from rich.text import Text
 
-        self.console.print(Panel(Text(text), title=title, title_align="left", border_style=style))
+        panel = Panel(Text(visible(text)), title=title, title_align="left", border_style=style)
+        self.console.print(panel)
 
     def _header(self, step: Step, frame: Frame) -> None:
         from rich.rule import Rule
         from rich.text import Text
 
         self.console.print()
-        self.console.print(Rule(Text(f"{frame.title} - step {step.number}"), style="cyan"))
+        title = Text(f"{visible_line(frame.title)} - step {step.number}")
+        self.console.print(Rule(title, style="cyan"))
         bar = phase_bar(frame.phases, step.phase)
         if frame.case:
             bar.append(f"    case {frame.case}", style="dim")
@@ -150,18 +154,18 @@ class TerminalPrompter:
         if step.say:
             self._panel(step.say, "Say to the customer", "green")
         if step.body:
-            self.console.print(Markdown(step.body))
+            self.console.print(Markdown(visible(step.body)))
         if step.item is not None and step.kind == StepKind.CONFIRM:
             self._draw_item(step)
         for number, line in enumerate(step.steps, 1):
-            self.console.print(Text(f"  {number}. {line}"))
+            self.console.print(Text(f"  {number}. {visible(line)}"))
         if step.help:
-            self.console.print(Text(f"Tip: {step.help}", style="dim"))
+            self.console.print(Text(f"Tip: {visible(step.help)}", style="dim"))
         for link in step.node.links:
             shown = link.url if link.title == link.url else f"{link.title}: {link.url}"
-            self.console.print(Text(f"  {shown}", style="blue"))
+            self.console.print(Text(f"  {visible_line(shown)}", style="blue"))
         if step.kind == StepKind.INFO:
-            self.console.print(Text(step.question, style="bold"))
+            self.console.print(Text(visible(step.question), style="bold"))
 
     def _draw_item(self, step: Step) -> None:
         from rich.text import Text
@@ -197,7 +201,7 @@ class TerminalPrompter:
 
         hint = "type :back, :note, :pause or :escalate for the session menu"
         answer = questionary.text(
-            step.question,
+            visible(step.question),
             default="" if frame.previous is None else str(frame.previous),
             instruction=f"({hint})",
             validate=_number_check if step.kind is StepKind.NUMBER else None,
@@ -207,19 +211,21 @@ class TerminalPrompter:
     def _check(self, step: Step, actions: list[str]) -> Action:
         import questionary
 
-        choices = [questionary.Choice(c.label, c.value) for c in step.choices]
+        choices = [questionary.Choice(visible_line(c.label), c.value) for c in step.choices]
         choices += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
-        picked = questionary.checkbox(step.question, choices=choices).unsafe_ask()
+        picked = questionary.checkbox(visible(step.question), choices=choices).unsafe_ask()
         chosen_action = next((p for p in picked if p in actions), None)
         return self._action(chosen_action) if chosen_action else Give(picked)
 
     def _select(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
-        options: list[Any] = [questionary.Choice(label, value) for value, label in _options(step)]
+        options: list[Any] = [
+            questionary.Choice(visible_line(label), value) for value, label in _options(step)
+        ]
         options += [questionary.Separator()]
         options += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
-        question = step.question if step.kind is not StepKind.INFO else "Ready to go on?"
+        question = visible(step.question) if step.kind is not StepKind.INFO else "Ready to go on?"
         default = _default(frame.previous, [o.value for o in options if hasattr(o, "value")])
         picked = questionary.select(question, choices=options, default=default).unsafe_ask()
         return self._action(picked) if picked in actions else Give(picked)
@@ -239,7 +245,7 @@ class TerminalPrompter:
     def show_problem(self, message: str) -> None:
         from rich.text import Text
 
-        self.console.print(Text(message, style="red"))
+        self.console.print(Text(visible(message), style="red"))
 
     # -- intake, history, wrap-up --------------------------------------------------------------
 
@@ -298,7 +304,7 @@ class TerminalPrompter:
         )
         for case in cases:
             cells = (case.id, case.tree_id, case.outcome, case.customer, case.summary)
-            table.add_row(*(Text(cell or "") for cell in cells))
+            table.add_row(*(Text(visible_line(cell or "")) for cell in cells))
         self.console.print(table)
 
     def show_history(self, lines: list[str]) -> None:
@@ -331,8 +337,8 @@ class TerminalPrompter:
     def pick(self, question: str, options: list[tuple[str, str]]) -> str:
         import questionary
 
-        choices = [questionary.Choice(label, value) for value, label in options]
-        return str(questionary.select(question, choices=choices).unsafe_ask())
+        choices = [questionary.Choice(visible_line(label), value) for value, label in options]
+        return str(questionary.select(visible(question), choices=choices).unsafe_ask())
 
 
 def _options(step: Step) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
+from troubleshoot.safetext import visible
 from troubleshoot.session.answers_file import ScriptedAnswers
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.prompts import Action, Frame, Give, WrapUp
@@ -37,7 +38,7 @@ class ScriptedPrompter:
         self.given_wrapup = wrapup or {}
 
     def _line(self, text: str) -> None:
-        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        self.console.print(visible(text), markup=False, highlight=False, soft_wrap=True)
 
     def intake(self, given: Intake) -> Intake:
         result = replace(self.given_intake, **{k: v for k, v in asdict(given).items() if v})
