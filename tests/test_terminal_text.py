@@ -40,9 +40,11 @@ def troubleshoot(tmp_path: Path, *args: str | Path) -> subprocess.CompletedProce
 
 
 def test_control_characters_are_shown_visibly() -> None:
-    assert visible("a\x1b[2J\x1b]0;T\x07b\n\tc\x9b\u202e") == "a\\x1b[2J\\x1b]0;T\\x07b\n\tc\\x9b\\u202e"
+    shown = visible("a\x1b[2J\x1b]0;T\x07b\n\tc\x9b\u202e")
+    assert shown == "a\\x1b[2J\\x1b]0;T\\x07b\n\tc\\x9b\\u202e"
     assert visible_line("one\ntwo\r") == "one\\ntwo\\x0d"
-    assert visible("Plain text, accents é and emoji 🙂 stay") == "Plain text, accents é and emoji 🙂 stay"
+    plain = "Plain text, accents é and emoji 🙂 stay"
+    assert visible(plain) == plain
 
 
 def test_a_scripted_run_shows_escapes_from_the_tree_and_the_customer_visibly(
