@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from typing import Any
 
 from troubleshoot.cases.records import Event, EventKind, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.session.engine import Answer, State
-
-UNITS = {"h": 0, "d": 1, "w": 7}
+from troubleshoot.tree.fields import FOLLOW_UP_PATTERN, follow_up_days
 
 
 def effective_answers(events: list[Event]) -> list[Answer]:
@@ -99,10 +100,11 @@ def handoff(
 
 
 def follow_up_date(spec: str | None, today: date | None = None) -> str | None:
-    """A follow-up like `2d`, `1w` or `4h` as a calendar date (hours round to the same day)."""
-    if not spec or spec[-1] not in UNITS or not spec[:-1].isdigit():
+    """A follow-up like `2d`, `1w` or `4h` as a calendar date (hours round to the same day);
+    None if `spec` is not one or is more than ten years away."""
+    days = follow_up_days(spec) if spec else None
+    if days is None:
         return None
-    days = int(spec[:-1]) * UNITS[spec[-1]]
     return ((today or date.today()) + timedelta(days=days)).isoformat()
 
 
@@ -113,9 +115,20 @@ def check_date(text: str) -> str:
     relative = follow_up_date(text)
     if relative:
         return relative
+    if re.match(FOLLOW_UP_PATTERN, text):
+        raise AnswersError(f"follow-up '{text[:20]}' is more than ten years away")
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise AnswersError(
-            f"follow-up '{text}' is not a date: use YYYY-MM-DD, or 2d / 1w"
+            f"follow-up '{text[:40]}' is not a date: use YYYY-MM-DD, or 2d / 1w"
         ) from None
+
+
+def check_score(value: Any) -> int | None:
+    """A satisfaction score from 1 to 5 (None for none); raises `AnswersError`."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or str(value) not in {"1", "2", "3", "4", "5"}:
+        raise AnswersError(f"satisfaction must be a whole number from 1 to 5, not {value!r}")
+    return int(value)

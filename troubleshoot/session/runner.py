@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, replace
-from typing import Any
 
 from troubleshoot.cases.log import CaseLog
 from troubleshoot.cases.records import (
@@ -24,6 +23,7 @@ from troubleshoot.session.coerce import InvalidAnswer
 from troubleshoot.session.engine import Answer, End, Engine, State, WalkError
 from troubleshoot.session.history import (
     check_date,
+    check_score,
     effective_answers,
     follow_up_date,
     handoff,
@@ -263,7 +263,7 @@ class Runner:
         except (KeyboardInterrupt, EOFError):
             return  # the case itself is already closed in the log; the wrap-up is optional
         follow_up = check_date(str(wrap.follow_up or "")) or None
-        satisfaction = _check_score(wrap.satisfaction)
+        satisfaction = check_score(wrap.satisfaction)
         note = str(wrap.note or "").strip() or None
         self._record(
             Event(
@@ -273,11 +273,3 @@ class Runner:
             )
         )
         self._update(SessionUpdate(note=note, follow_up=follow_up, satisfaction=satisfaction))
-
-
-def _check_score(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or str(value) not in {"1", "2", "3", "4", "5"}:
-        raise AnswersError(f"satisfaction must be a whole number from 1 to 5, not {value!r}")
-    return int(value)

@@ -18,6 +18,7 @@ from troubleshoot.tree.fields import (
     Fields,
     Reporter,
     did_you_mean,
+    follow_up_days,
     type_name,
 )
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
@@ -631,6 +632,11 @@ class FileBuilder:
                 fields.mark("follow_up"),
                 f"follow_up '{follow_up}' must be a "
                 "number of hours, days or weeks, like 4h, 2d or 1w",
+            )
+        elif follow_up is not None and follow_up_days(follow_up) is None:
+            self.report.error(
+                fields.mark("follow_up"),
+                f"follow_up '{follow_up}' is more than ten years away: use a nearer delay",
             )
         return m.Resolve(
             summary=self._template(fields, "resolve", required=True) or "",
