@@ -81,8 +81,11 @@ class Runner:
         self.seq = max((e.seq for e in events), default=0)
         state = engine.replay(effective_answers(events))
         self.prompter.show_history(history_lines(session, events))
+        # An ended walk in a session that is not escalated: the process stopped after the last
+        # answer was logged and before the end was; the walk below finishes it as the tree says.
+        escalated_at_end = state.end is not None and session.status is Status.ESCALATED
         try:
-            choice = self._ask_after_escalation() if state.end is not None else None
+            choice = self._ask_after_escalation() if escalated_at_end else None
         except (KeyboardInterrupt, EOFError):
             raise Paused(self.session_id, interrupted=True) from None
         picked_up = session.status is Status.ESCALATED
