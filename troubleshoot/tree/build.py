@@ -372,7 +372,14 @@ class FileBuilder:
                 "a list of {when, then} cases ending with {else: ...}",
             )
             return ()
-        return self._branches(value, fields.where, key)
+        cases = self._branches(value, fields.where, key)
+        if cases and cases[-1].when is not None:
+            self.report.error(
+                fields.mark(key),
+                f"'{key}' in {fields.where} has no 'else' case: add '- else: <node>' so it "
+                "always has a way on",
+            )
+        return cases
 
     def _branches(self, items: LocatedList, where: str, key: str) -> tuple[m.Branch, ...]:
         cases: list[m.Branch] = []
