@@ -1,8 +1,8 @@
 """Text from trees, agents and customers never reaches the terminal as escape sequences or markup.
 
-tests/hostile/escapes.tree.yaml holds clear-screen, window-title, OSC 8 hyperlink and blink
-sequences and Rich markup in its title, questions, choices, say, help, reason and reply;
-tests/hostile/escapes.answers.yaml holds them in the customer's words and the ticket.
+tests/hostile/terminal/escapes.tree.yaml holds clear-screen, window-title, OSC 8 hyperlink and
+blink sequences and Rich markup in its title, questions, choices, say, help, reason and reply;
+tests/hostile/terminal/escapes.answers.yaml holds them in the customer's words and the ticket.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from troubleshoot.safetext import visible, visible_line
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
-HOSTILE = TESTS / "hostile"
+HOSTILE = TESTS / "hostile" / "terminal"
 TREE = HOSTILE / "escapes.tree.yaml"
 RAW = ("\x1b", "\x07", "\x9b")
 

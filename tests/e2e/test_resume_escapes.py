@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
+HOSTILE = Path(__file__).resolve().parents[1] / "hostile" / "terminal"
 
 
 def test_resume_shows_the_history_with_escapes_visible(e2e: Any) -> None:
