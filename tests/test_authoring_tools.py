@@ -86,3 +86,53 @@ def test_dot_graph_renders_with_graphviz() -> None:
     svg = subprocess.run(["dot", "-Tsvg"], input=result.output, capture_output=True, text=True)
     assert svg.returncode == 0, svg.stderr
     assert "<svg" in svg.stdout
+
+
+def test_new_in_an_empty_folder_works_and_its_schema_reference_survives_a_copy(
+    tmp_path: Path,
+) -> None:
+    """`new demo && validate demo.tree.yaml && test demo.scenarios.yaml` in an empty folder."""
+    import os
+    import sys
+
+    folder = tmp_path / "trees"
+    folder.mkdir()
+    env = {**os.environ, "TROUBLESHOOT_DB": str(tmp_path / "cases.db")}
+    for args in (["new", "demo"], ["validate", "demo.tree.yaml"], ["test", "demo.scenarios.yaml"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "troubleshoot", *args],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "2 scenario(s) passed, 0 failed"
+    elsewhere = shutil.copytree(folder, tmp_path / "copied")
+    first = (elsewhere / "demo.tree.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=tree.schema.json"
+    assert json.loads((elsewhere / "tree.schema.json").read_text()) == json.loads(schema_text())
+
+
+def test_new_points_at_the_schema_written_once_at_the_repository_root(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    written = runner.invoke(app, ["schema", "-o", str(tmp_path / SCHEMA_FILE)])
+    assert written.output == f"Wrote {tmp_path / SCHEMA_FILE}\n"
+    result = runner.invoke(app, ["new", "printer-offline", "--dir", str(tmp_path / "it" / "print")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "it" / "print").iterdir()) == [
+        "printer-offline.scenarios.yaml",
+        "printer-offline.tree.yaml",
+    ]
+    first = (tmp_path / "it" / "print" / "printer-offline.tree.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../tree.schema.json"
+
+
+def test_show_and_graph_label_try_nodes_by_their_own_question() -> None:
+    shown = runner.invoke(app, ["show", "login-failure"])
+    assert "login-basics [try] Can the customer log in now?" in shown.output
+    assert "code-basics [try] Did a code arrive, and was it accepted?" in shown.output
+    assert "Try the basics" not in shown.output
+    drawn = runner.invoke(app, ["graph", "login-failure"])
+    assert "login-basics: Can the customer log in now?" in drawn.output

@@ -11,6 +11,7 @@ import pytest
 
 from troubleshoot.cases.log import open_case_log
 from troubleshoot.cases.records import Event, EventKind, Intake
+from troubleshoot.cases.similar import similar
 from troubleshoot.cases.sqlite import SQLiteCaseLog
 from troubleshoot.errors import CaseLogError, SessionNotFound
 from troubleshoot.paths import bundled_trees
@@ -54,9 +55,9 @@ def test_similar_cases_are_found_by_words(tmp_path: Path) -> None:
     words = "The password reset e-mail never arrives"
     first = case_log.create_session(TREE, Intake(customer=words), "ann")
     case_log.create_session(TREE, Intake(customer="Printer is jammed"), "ann")
-    found = case_log.similar("reset password please", exclude="none")
+    found = [h.session for h in similar(case_log, "reset password please", exclude="none")]
     assert [r.id for r in found] == [first]
-    assert case_log.similar('AND OR NOT " * (') == []
+    assert similar(case_log, 'AND OR NOT " * (') == []
 
 
 def test_unknown_session_says_how_to_list(tmp_path: Path) -> None:
@@ -190,8 +191,8 @@ def test_sessions_are_listed_by_filter() -> None:
 def test_unrelated_words_find_no_similar_case() -> None:
     with SQLiteCaseLog(":memory:") as log:
         log.create_session(TREE, Intake(customer="The printer in the hall is jammed again"), "a")
-        assert log.similar("the VPN is down again for the whole team") == []
-        assert len(log.similar("printer jammed")) == 1
+        assert similar(log, "the VPN is down again for the whole team") == []
+        assert len(similar(log, "printer jammed")) == 1
 
 
 def test_a_postgresql_url_is_not_a_file_and_its_password_is_never_shown(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from troubleshoot.safetext import visible, visible_line
+from troubleshoot.printable import printable
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -39,12 +39,12 @@ def troubleshoot(tmp_path: Path, *args: str | Path) -> subprocess.CompletedProce
     return result
 
 
-def test_control_characters_are_shown_visibly() -> None:
-    shown = visible("a\x1b[2J\x1b]0;T\x07b\n\tc\x9b\u202e")
+def test_control_characters_and_bidi_overrides_are_shown_visibly() -> None:
+    shown = printable("a\x1b[2J\x1b]0;T\x07b\n\tc\x9b\u202e")
     assert shown == "a\\x1b[2J\\x1b]0;T\\x07b\n\tc\\x9b\\u202e"
-    assert visible_line("one\ntwo\r") == "one\\ntwo\\x0d"
+    assert printable("one\ntwo\r", one_line=True) == "one\\x0atwo\\x0d"
     plain = "Plain text, accents é and emoji 🙂 stay"
-    assert visible(plain) == plain
+    assert printable(plain) == plain
 
 
 def test_a_scripted_run_shows_escapes_from_the_tree_and_the_customer_visibly(
@@ -86,7 +86,7 @@ def test_trees_shows_titles_as_written_not_as_markup(tmp_path: Path) -> None:
     rows = [lines[first]] + [line for line in lines[first + 1:first + 4]
                              if line.split("│")[1].strip() == ""]  # the title's wrapped lines
     shown = " ".join(row.split("│")[2].strip() for row in rows)
-    assert shown == visible(title)  # as written: neither markup nor escape sequences
+    assert shown == printable(title)  # as written: neither markup nor escape sequences
 
 
 def test_problems_quoting_tree_text_show_escapes_visibly(tmp_path: Path) -> None:

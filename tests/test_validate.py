@@ -272,8 +272,9 @@ def test_unknown_tree_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
     result = troubleshoot(tmp_path, "show", "double-charges")
 
     assert result.returncode == 1
-    assert result.stderr.startswith(
-        "Error: no tree 'double-charges'; did you mean 'double-charge'?"
+    assert result.stderr == (
+        "Error: no tree 'double-charges'; did you mean 'double-charge'? "
+        "('troubleshoot trees' lists the trees you can run)\n"
     )
 
 

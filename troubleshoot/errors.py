@@ -55,3 +55,7 @@ class Paused(Exception):
         super().__init__(session_id)
         self.session_id = session_id
         self.interrupted = interrupted
+
+
+class SearchError(TroubleshootError):
+    """A full-text query the case log cannot parse."""

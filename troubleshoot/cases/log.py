@@ -13,14 +13,20 @@ from typing import TYPE_CHECKING, Protocol, Self
 from troubleshoot.errors import CaseLogError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from troubleshoot.cases.records import (
+        Case,
         Ending,
         Event,
+        FollowUp,
         Intake,
+        SearchHit,
         SessionFilter,
         SessionPage,
         SessionRecord,
         SessionUpdate,
+        StatsRows,
     )
     from troubleshoot.tree.model import Tree
 
@@ -90,12 +96,43 @@ class CaseLog(Protocol):
         first (paths are relative to the trees folder; never trust them for writing)."""
         ...
 
-    def similar(self, text: str, exclude: str | None = None, limit: int = 5) -> list[SessionRecord]:
-        """Past sessions whose words overlap `text` enough, best first (full-text search)."""
-        ...
-
     def list_sessions(self, filter: SessionFilter) -> list[SessionRecord]:
         """Sessions matching `filter`, latest started first."""
+        ...
+
+    def count_sessions(self, filter: SessionFilter) -> int:
+        """How many sessions match `filter` (its limit included)."""
+        ...
+
+    def search(
+        self, query: str, filter: SessionFilter, *, in_events: bool = True
+    ) -> list[SearchHit]:
+        """Sessions whose customer words, ticket, summary, notes, prompts or answers match the
+        full-text `query` (the backend's query syntax), best first, with a snippet each;
+        `in_events=False` searches the sessions' own text only (not prompts and answers).
+        Raises `SearchError` for a query the backend cannot parse."""
+        ...
+
+    def iter_cases(self, filter: SessionFilter, *, with_events: bool = True) -> Iterator[Case]:
+        """Sessions matching `filter` with their events (none with `with_events=False`),
+        latest started first, read in batches: memory stays flat however large the log."""
+        ...
+
+    def stats(self, filter: SessionFilter) -> StatsRows:
+        """The aggregates of `troubleshoot stats`, per tree and revision, computed by the
+        database (superseded answers are not counted)."""
+        ...
+
+    # -- follow-ups ----------------------------------------------------------------------------
+
+    def follow_ups(self, due_by: str | None) -> list[FollowUp]:
+        """With `due_by` (an ISO date): follow-ups not yet done that are due that day or
+        earlier, earliest first; with None: every session with a follow-up date."""
+        ...
+
+    def record_follow_up(self, session_id: str, event: Event, satisfaction: int | None) -> int:
+        """Append a `followup` event and set the session's satisfaction (when not None) in
+        one transaction; returns the event's seq."""
         ...
 
 

@@ -99,3 +99,11 @@ def m001_initial(db: Database) -> None:
         create_triggers=True,
     )
     db.table("events").enable_fts(["prompt", "answer", "text"], create_triggers=True)
+
+
+@migrations()
+def m002_case_queries(db: Database) -> None:
+    """Indexes for `cases list`/`export` (newest first, by tree) and `cases followups`."""
+    db.execute("CREATE INDEX IF NOT EXISTS sessions_started ON sessions (started)")
+    db.execute("CREATE INDEX IF NOT EXISTS sessions_tree ON sessions (tree_id, revision)")
+    db.execute("CREATE INDEX IF NOT EXISTS sessions_follow_up ON sessions (follow_up)")

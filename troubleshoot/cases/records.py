@@ -46,6 +46,8 @@ class EventKind(StrEnum):
     ESCALATE = "escalate"
     RESOLVE = "resolve"
     WRAPUP = "wrapup"
+    FOLLOWUP = "followup"
+    """A follow-up with the customer was done (its result and their satisfaction)."""
 
 
 WALK_CHANGES = frozenset(
@@ -181,3 +183,80 @@ class SessionPage:
 
     sessions: tuple[SessionRecord, ...]
     total: int
+
+
+HIT_START, HIT_END = "\x02", "\x03"
+"""Around the matched words in a `SearchHit.snippet` (control characters, never typed text)."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One session found by `CaseLog.search`, best first."""
+
+    session: SessionRecord
+    snippet: str
+    """Text around the best match, matched words between `HIT_START` and `HIT_END`."""
+    rank: float
+    """Lower is better (BM25 scores are negative)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """A session with every event, in order: what export and `cases show` read."""
+
+    session: SessionRecord
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A session with a follow-up date, and when the follow-up was recorded as done."""
+
+    session: SessionRecord
+    done: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevisionCounts:
+    """Sessions of one tree revision by status, and the aggregates stats needs per revision."""
+
+    tree_id: str
+    revision: int
+    tree_title: str
+    sessions: int
+    by_status: Mapping[str, int]
+    first_contact: int
+    """Resolved in one sitting: no pause, resume, pick-up or escalation."""
+    median_seconds: float | None
+    """Median time from start to the end event, of sessions that ended."""
+    satisfaction: float | None
+    rated: int
+    example: str
+    """The id of one session of this revision (to load its stored tree)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeCount:
+    """How many sessions of a revision did something at a node (ended, stopped, ...)."""
+
+    tree_id: str
+    revision: int
+    node: str
+    label: str
+    """An outcome for end nodes, a status for drop-offs, a step key for fixes and tries."""
+    count: int
+    successes: int = 0
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class StatsRows:
+    """Every aggregate `troubleshoot stats` shows, as computed by the backend."""
+
+    revisions: tuple[RevisionCounts, ...]
+    phases: tuple[NodeCount, ...]
+    """node = phase name, seconds = median time spent in it per session."""
+    ends: tuple[NodeCount, ...]
+    dropoffs: tuple[NodeCount, ...]
+    fixes: tuple[NodeCount, ...]
+    """label = step key (``node#2``), count = tries, successes = fixed."""

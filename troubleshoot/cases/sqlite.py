@@ -20,18 +20,22 @@ from typing import TYPE_CHECKING, Any, Self
 
 from sqlite_utils import Database
 
-from troubleshoot.cases import words
 from troubleshoot.cases.migrations import check_schema, migrate
 from troubleshoot.cases.records import (
     RESUMABLE,
     WALK_CHANGES,
+    Case,
     Ending,
     Event,
+    EventKind,
+    FollowUp,
     Intake,
+    SearchHit,
     SessionFilter,
     SessionPage,
     SessionRecord,
     SessionUpdate,
+    StatsRows,
     Status,
     now,
 )
@@ -50,6 +54,8 @@ from troubleshoot.cases.sqlite_rows import (
     session_from_row,
     update_row,
 )
+from troubleshoot.cases.sqlite_search import search_hits
+from troubleshoot.cases.sqlite_stats import stats_rows
 from troubleshoot.errors import CaseLogError, SessionChanged, SessionNotFound
 
 if TYPE_CHECKING:
@@ -58,6 +64,8 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 30_000
 """How long a write waits for another process holding the write lock (they hold it briefly)."""
 MEMORY = ":memory:"
+BATCH = 500
+"""Sessions read at a time by `iter_cases`."""
 
 
 class SQLiteCaseLog:
@@ -133,16 +141,17 @@ class SQLiteCaseLog:
     # -- writing -------------------------------------------------------------------------------
 
     def create_session(self, tree: Tree, intake: Intake, agent: str) -> str:
-        session_id = new_session_id()
         stamp = now()
         with self._write():
+            session_id = self._free_id()
             for source in tree.sources:
                 self.db.execute(
                     "INSERT OR IGNORE INTO trees (sha256, tree_id, path, revision, text, "
                     "first_seen) VALUES (?, ?, ?, ?, ?, ?)",
                     (source.sha256, tree.id, source.path, tree.revision, source.text, stamp),
                 )
-            self.db.table("sessions").insert(
+            self._insert(
+                "sessions",
                 {
                     "id": session_id,
                     "tree_id": tree.id,
@@ -158,9 +167,23 @@ class SQLiteCaseLog:
                     "customer": intake.customer,
                     "tone": intake.tone,
                     "desired_outcome": intake.desired_outcome,
-                }
+                },
             )
         return session_id
+
+    def _insert(self, table: str, row: dict[str, Any]) -> None:
+        """One row, by a plain INSERT (the hot path of every answer)."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+
+    def _free_id(self) -> str:
+        """A new session id not yet taken (ids made in the same second can collide)."""
+        while True:
+            session_id = new_session_id()
+            taken = self.db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,))
+            if taken.fetchone() is None:
+                return session_id
 
     def _append(self, session_id: str, event: Event, after: int | None) -> int:
         """Append inside an open write transaction."""
@@ -170,7 +193,7 @@ class SQLiteCaseLog:
         if after is not None and int(row[0]) != after:
             self._check_unchanged(session_id, after)
         seq = int(row[0]) + 1
-        self.db.table("events").insert(event_row(event, session_id=session_id, seq=seq))
+        self._insert("events", event_row(event, session_id=session_id, seq=seq))
         return seq
 
     def append_event(self, session_id: str, event: Event, after: int | None = None) -> int:
@@ -284,21 +307,6 @@ class SQLiteCaseLog:
                     found.setdefault(str(row[0]), str(row[1]))
         return found
 
-    def similar(self, text: str, exclude: str | None = None, limit: int = 5) -> list[SessionRecord]:
-        wanted = words.search_words(text)
-        if not wanted:
-            return []
-        query = " OR ".join(f'"{w}"' for w in wanted)
-        with self._guard():
-            rows = self.db.query(
-                "SELECT sessions.* FROM sessions_fts JOIN sessions "
-                "ON sessions.rowid = sessions_fts.rowid WHERE sessions_fts MATCH ? "
-                "AND sessions.id != ? ORDER BY bm25(sessions_fts) LIMIT ?",
-                (query, exclude or "", limit * 10),
-            )
-            found = [session_from_row(row) for row in rows]
-        return [s for s in found if words.relevant(wanted, _searched_text(s))][:limit]
-
     def list_sessions(self, filter: SessionFilter) -> list[SessionRecord]:
         where, params = filter_clause(filter)
         limit = "" if filter.limit is None else f" LIMIT {int(filter.limit)}"
@@ -309,15 +317,70 @@ class SQLiteCaseLog:
             )
             return [session_from_row(row) for row in rows]
 
+    def count_sessions(self, filter: SessionFilter) -> int:
+        where, params = filter_clause(filter)
+        with self._guard():
+            total = int(
+                self.db.execute(f"SELECT COUNT(*) FROM sessions WHERE {where}", params).fetchone()[
+                    0
+                ]
+            )
+        return total if filter.limit is None else min(total, filter.limit)
 
-def _searched_text(session: SessionRecord) -> str:
-    """The words of a session the full-text index holds."""
-    parts = (
-        session.ticket,
-        session.customer,
-        session.summary,
-        session.note,
-        session.escalation_reason,
-        session.tree_title,
-    )
-    return " ".join(p for p in parts if p)
+    def search(
+        self, query: str, filter: SessionFilter, *, in_events: bool = True
+    ) -> list[SearchHit]:
+        with self._guard():
+            return search_hits(self.db, query, filter, in_events=in_events)
+
+    def iter_cases(self, filter: SessionFilter, *, with_events: bool = True) -> Iterator[Case]:
+        where, params = filter_clause(filter)
+        limit = "" if filter.limit is None else f" LIMIT {int(filter.limit)}"
+        with self._guard():
+            cursor = self.db.execute(
+                f"SELECT * FROM sessions WHERE {where} ORDER BY started DESC, id DESC{limit}",
+                params,
+            )
+            columns = [d[0] for d in cursor.description]
+            while batch := cursor.fetchmany(BATCH):
+                sessions = [session_from_row(dict(zip(columns, row, strict=True))) for row in batch]
+                events = self._events_of([s.id for s in sessions]) if with_events else {}
+                for session in sessions:
+                    yield Case(session, tuple(events.get(session.id, ())))
+
+    def _events_of(self, ids: list[str]) -> dict[str, list[Event]]:
+        marks = ", ".join("?" for _ in ids)
+        found: dict[str, list[Event]] = {}
+        rows = self.db.query(
+            f"SELECT * FROM events WHERE session_id IN ({marks}) ORDER BY session_id, seq", ids
+        )
+        for row in rows:
+            found.setdefault(row["session_id"], []).append(event_from_row(row))
+        return found
+
+    def stats(self, filter: SessionFilter) -> StatsRows:
+        with self._guard():
+            return stats_rows(self.db, filter)
+
+    # -- follow-ups ----------------------------------------------------------------------------
+
+    def follow_ups(self, due_by: str | None) -> list[FollowUp]:
+        done = (
+            "(SELECT MIN(time) FROM events e WHERE e.session_id = sessions.id "
+            f"AND e.kind = '{EventKind.FOLLOWUP}')"
+        )
+        pending = "" if due_by is None else f" AND follow_up <= ? AND {done} IS NULL"
+        with self._guard():
+            rows = self.db.query(
+                f"SELECT *, {done} AS done_at FROM sessions WHERE follow_up IS NOT NULL "
+                f"AND follow_up != ''{pending} ORDER BY follow_up, id",
+                () if due_by is None else (due_by,),
+            )
+            return [FollowUp(session_from_row(row), row["done_at"]) for row in rows]
+
+    def record_follow_up(self, session_id: str, event: Event, satisfaction: int | None) -> int:
+        with self._write():
+            seq = self._append(session_id, event, None)
+            fields: dict[str, Any] = {} if satisfaction is None else {"satisfaction": satisfaction}
+            self._set(session_id, fields)
+        return seq

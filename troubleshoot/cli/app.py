@@ -32,7 +32,7 @@ app = typer.Typer(
     help="A terminal troubleshooting wizard: guided sessions over decision trees, "
     "with every answer logged.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from troubleshoot.cli.app import app, options
+from troubleshoot.cli.completion import case_ids, tree_ids
 from troubleshoot.cli.output import Format, console, echo, print_json
 from troubleshoot.errors import TroubleshootError
-from troubleshoot.safetext import visible
+from troubleshoot.printable import printable
 
 
 @app.command()
@@ -88,7 +89,7 @@ def trees(
             _shown(row.path),
         ]
         cells += [row.problems] if broken else []
-        table.add_row(*(Text(visible(cell)) for cell in cells))  # tree text is never markup
+        table.add_row(*(Text(printable(cell)) for cell in cells))  # tree text is never markup
     console().print(table)
     duplicates = [row.problems for row in found if row.duplicate]
     if duplicates:
@@ -98,7 +99,12 @@ def trees(
 @app.command()
 def show(
     ctx: typer.Context,
-    tree: Annotated[str, typer.Argument(help="A tree id (see 'troubleshoot trees') or file.")],
+    tree: Annotated[
+        str,
+        typer.Argument(
+            help="A tree id (see 'troubleshoot trees') or file.", autocompletion=tree_ids
+        ),
+    ],
 ) -> None:
     """Show a tree as an outline, phase by phase, with where each answer leads."""
     from troubleshoot.tree.catalog import load
@@ -115,25 +121,80 @@ class GraphFormat(StrEnum):
 @app.command()
 def graph(
     ctx: typer.Context,
-    tree: Annotated[str, typer.Argument(help="A tree id (see 'troubleshoot trees') or file.")],
+    tree: Annotated[
+        str,
+        typer.Argument(
+            help="A tree id (see 'troubleshoot trees') or file.", autocompletion=tree_ids
+        ),
+    ],
     fmt: Annotated[
         GraphFormat, typer.Option("--format", help="mermaid or dot (Graphviz).")
     ] = GraphFormat.MERMAID,
+    highlight: Annotated[
+        str | None,
+        typer.Option(
+            "--highlight",
+            metavar="CASE_ID",
+            help="Mark the path this logged case took (on the tree revision it ran on).",
+            autocompletion=case_ids,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write to FILE: .svg or .png (drawn by Graphviz), .dot, or .mmd (Mermaid).",
+        ),
+    ] = None,
 ) -> None:
-    """Print a tree as a flowchart: Mermaid (for Markdown) or Graphviz DOT."""
+    """Draw a tree as a flowchart: Mermaid (for Markdown), Graphviz DOT, or an SVG/PNG file."""
     from troubleshoot.tree import graph as pictures
+    from troubleshoot.tree import render
     from troubleshoot.tree.catalog import load
 
-    loaded = load(tree, options(ctx).tree_folders())
-    echo(pictures.mermaid(loaded) if fmt is GraphFormat.MERMAID else pictures.dot(loaded), nl=False)
+    opts = options(ctx)
+    loaded = load(tree, opts.tree_folders())
+    marked = None
+    if highlight is not None:
+        from troubleshoot.cases.log import open_case_log
+        from troubleshoot.session.trace import case_path
+
+        with open_case_log(opts.db_target()) as case_log:
+            loaded, marked = case_path(case_log, highlight, loaded.id, opts.tree_folders())
+    kind = render.output_format(output) if output else str(fmt)
+    text = pictures.mermaid(loaded, marked) if kind == "mermaid" else pictures.dot(loaded, marked)
+    if output is None:
+        echo(text, nl=False)
+    elif kind in ("mermaid", "dot"):
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {output}")
+    else:
+        render.write_image(text, output)
+        typer.echo(f"Wrote {output}")
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write it to this file (e.g. tree.schema.json at the root of your tree "
+            "repository, where 'new' finds it).",
+        ),
+    ] = None,
+) -> None:
     """Print the JSON Schema of *.tree.yaml files (for editor completion and checks)."""
     from troubleshoot.tree.schema import schema_text
 
-    typer.echo(schema_text(), nl=False)
+    if output is None:
+        typer.echo(schema_text(), nl=False)
+        return
+    from troubleshoot.tree.scaffold import write_schema
+
+    typer.echo(f"Wrote {write_schema(output)}")
 
 
 @app.command()
@@ -146,10 +207,10 @@ def new(
     """Write a starter tree ID.tree.yaml (and its scenarios) in the method's shape."""
     from troubleshoot.tree.scaffold import write_starter
 
-    tree_file, scenarios_file = write_starter(tree_id, title, folder)
+    written = write_starter(tree_id, title, folder)
     typer.echo(
-        f"Wrote {tree_file} and {scenarios_file}. Edit them, then run: "
-        f"troubleshoot validate {tree_file} && troubleshoot test {scenarios_file}"
+        f"Wrote {', '.join(map(str, written))}. Edit them, then run: "
+        f"troubleshoot validate {written[0]} && troubleshoot test {written[1]}"
     )
 
 

@@ -1,6 +1,6 @@
 """Consoles for people (Rich, respects NO_COLOR) and plain output for machines.
 
-Every console here shows control characters visibly (`safetext`), whatever it is given to print:
+Every console here shows control characters visibly (`printable`), whatever it is given to print:
 no text from a tree, an agent or a customer reaches the terminal as an escape sequence.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from troubleshoot.safetext import visible
+from troubleshoot.printable import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -39,7 +39,7 @@ def _guarded(console: Console) -> Console:
                 if segment.control or not segment.text:
                     yield segment
                 else:
-                    yield Segment(visible(segment.text), segment.style)
+                    yield Segment(printable(segment.text), segment.style)
 
     class Guard(RenderHook):
         def process_renderables(self, renderables: list[Any]) -> list[Any]:
@@ -69,7 +69,7 @@ def print_error(message: str) -> None:
 
 def echo(text: str, err: bool = False, nl: bool = True) -> None:
     """Plain text for people, control characters shown visibly."""
-    typer.echo(visible(text), err=err, nl=nl)
+    typer.echo(printable(text), err=err, nl=nl)
 
 
 def print_json(data: Any) -> None:

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from troubleshoot.cli.app import app, options
+from troubleshoot.cli.completion import case_ids, tree_ids
 from troubleshoot.cli.output import echo
 from troubleshoot.errors import Paused
 
 if TYPE_CHECKING:
     from troubleshoot.cases.log import CaseLog
+    from troubleshoot.session.coverage import Coverage
     from troubleshoot.session.engine import End
 
 
@@ -25,13 +27,29 @@ def test(
             help="Scenario files or folders (default: every folder on the tree search path)."
         ),
     ] = None,
+    coverage: Annotated[
+        bool,
+        typer.Option("--coverage", help="Also list the nodes and edges no scenario reaches."),
+    ] = False,
+    min_coverage: Annotated[
+        float | None,
+        typer.Option(
+            "--min-coverage",
+            metavar="N",
+            min=0,
+            max=100,
+            help="Fail when a tree's coverage is under N percent (implies --coverage).",
+        ),
+    ] = None,
 ) -> None:
     """Run *.scenarios.yaml files: scripted answers -> expected path and outcome."""
+    from troubleshoot.session.coverage import Coverage
     from troubleshoot.session.scenarios import run_file, scenario_files
 
     folders = options(ctx).tree_folders()
     files = scenario_files(paths or [f for f in folders if f.is_dir()])
     passed = failed = 0
+    covered: dict[str, Coverage] = {}
     for file in files:
         for result in run_file(file, folders):
             mark = "PASS" if result.passed else "FAIL"
@@ -40,11 +58,24 @@ def test(
                 echo("    " + failure.replace("\n", "\n    "))
             passed += result.passed
             failed += not result.passed
+            if result.tree is not None and result.state is not None:
+                covered.setdefault(result.tree.id, Coverage(result.tree)).add(result.state)
+    low = _print_coverage(covered, min_coverage) if coverage or min_coverage is not None else []
     typer.echo(f"{passed} scenario(s) passed, {failed} failed")
-    if failed or not files:
-        if not files:
-            typer.echo("no *.scenarios.yaml files found", err=True)
+    if not files:
+        typer.echo("no *.scenarios.yaml files found", err=True)
+    for tree_id in low:
+        typer.echo(f"coverage of {tree_id} is under {min_coverage:g}%", err=True)
+    if failed or not files or low:
         raise typer.Exit(1)
+
+
+def _print_coverage(covered: dict[str, Coverage], minimum: float | None) -> list[str]:
+    """Print each tree's coverage; the ids of the trees under `minimum`."""
+    for found in covered.values():
+        for line in found.report():
+            typer.echo(line)
+    return [t for t, found in covered.items() if minimum is not None and found.percent < minimum]
 
 
 def _case_log(ctx: typer.Context) -> CaseLog:
@@ -71,7 +102,10 @@ def run(
     ctx: typer.Context,
     tree: Annotated[
         str | None,
-        typer.Argument(help="The tree id (see 'troubleshoot trees'); none: pick from a list."),
+        typer.Argument(
+            help="The tree id (see 'troubleshoot trees'); none: pick from a list.",
+            autocompletion=tree_ids,
+        ),
     ] = None,
     answers: Annotated[
         Path | None,
@@ -120,7 +154,11 @@ def resume(
     ctx: typer.Context,
     session_id: Annotated[
         str | None,
-        typer.Argument(metavar="ID", help="The session id (or its start); none: pick from a list."),
+        typer.Argument(
+            metavar="ID",
+            help="The session id (or its start); none: pick from a list.",
+            autocompletion=case_ids,
+        ),
     ] = None,
     agent: Annotated[
         str | None,

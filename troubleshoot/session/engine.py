@@ -127,6 +127,14 @@ class Engine:
             state = self.answer(state, given.value)
         return state
 
+    def step_at(self, node_id: str) -> Step:
+        """The step a question node shows when a walk enters it with nothing answered yet
+        (for `preview`: variables hold their defaults, a `try` shows its first item)."""
+        node = self.tree.nodes[node_id]
+        if not isinstance(node, (m.Ask, m.Info, m.Try, m.Fix)):
+            raise WalkError(f"'{node_id}' is a {node.KIND} node: it asks the agent nothing")
+        return self._step(State(variables=self._initial_variables()), node)
+
     def escalate_now(self, state: State, reason: str) -> State:
         """End the walk here with an escalation to the tree's default tier."""
         new = copy.deepcopy(state)

@@ -2,8 +2,7 @@
 
 The terminal prompter draws with Rich and asks with questionary (`unsafe_ask` only, so Ctrl-C
 reaches the runner, which pauses the session). Everything typed by people, and every tree text
-filled in with their answers, is printed as plain `Text`, never parsed as markup, and with its
-control characters shown visibly (`safetext.visible`), in questions and choices too.
+filled in with their answers, is printed as plain `Text`, never parsed as markup.
 The scripted prompter (no terminal) lives in `session/scripted_prompter.py`.
 """
 
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
-from troubleshoot.safetext import visible, visible_line
+from troubleshoot.printable import printable
 from troubleshoot.session.coerce import InvalidAnswer, coerce
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date
@@ -126,22 +125,30 @@ class TerminalPrompter:
     def _print(self, renderable: RenderableType | str) -> None:
         from rich.text import Text
 
-        self.console.print(Text(visible(renderable)) if isinstance(renderable, str) else renderable)
+        self.console.print(
+            Text(printable(renderable)) if isinstance(renderable, str) else renderable
+        )
 
     def _panel(self, text: str, title: str, style: str) -> None:
         from rich.panel import Panel
         from rich.text import Text
 
-        panel = Panel(Text(visible(text)), title=title, title_align="left", border_style=style)
+        panel = Panel(Text(printable(text)), title=title, title_align="left", border_style=style)
         self.console.print(panel)
 
-    def _header(self, step: Step, frame: Frame) -> None:
+    def show_step(self, step: Step, frame: Frame, heading: str | None = None) -> None:
+        """Draw a step up to its question: the header, say, body, item, steps, tip and links
+        (what `ask` draws before asking, and what `preview` shows)."""
+        self._header(step, frame, heading)
+        self._draw(step)
+
+    def _header(self, step: Step, frame: Frame, heading: str | None = None) -> None:
         from rich.rule import Rule
         from rich.text import Text
 
         self.console.print()
-        title = Text(f"{visible_line(frame.title)} - step {step.number}")
-        self.console.print(Rule(title, style="cyan"))
+        title = f"{frame.title} - {heading or f'step {step.number}'}"
+        self.console.print(Rule(Text(printable(title, one_line=True)), style="cyan"))
         bar = phase_bar(frame.phases, step.phase)
         if frame.case:
             bar.append(f"    case {frame.case}", style="dim")
@@ -154,18 +161,18 @@ class TerminalPrompter:
         if step.say:
             self._panel(step.say, "Say to the customer", "green")
         if step.body:
-            self.console.print(Markdown(visible(step.body)))
+            self.console.print(Markdown(printable(step.body)))
         if step.item is not None and step.kind == StepKind.CONFIRM:
             self._draw_item(step)
         for number, line in enumerate(step.steps, 1):
-            self.console.print(Text(f"  {number}. {visible(line)}"))
+            self.console.print(Text(f"  {number}. {printable(line)}"))
         if step.help:
-            self.console.print(Text(f"Tip: {visible(step.help)}", style="dim"))
+            self.console.print(Text(f"Tip: {printable(step.help)}", style="dim"))
         for link in step.node.links:
             shown = link.url if link.title == link.url else f"{link.title}: {link.url}"
-            self.console.print(Text(f"  {visible_line(shown)}", style="blue"))
+            self.console.print(Text(f"  {printable(shown, one_line=True)}", style="blue"))
         if step.kind == StepKind.INFO:
-            self.console.print(Text(visible(step.question), style="bold"))
+            self.console.print(Text(printable(step.question), style="bold"))
 
     def _draw_item(self, step: Step) -> None:
         from rich.text import Text
@@ -183,9 +190,8 @@ class TerminalPrompter:
     # -- asking --------------------------------------------------------------------------------
 
     def ask(self, step: Step, frame: Frame) -> Action:
-        self._header(step, frame)
-        self._draw(step)
-        actions = [a for a in ACTION_LABELS if a != BACK or frame.can_go_back]
+        self.show_step(step, frame)
+        actions = menu(frame)
         match step.kind:
             case StepKind.TEXT | StepKind.NUMBER:
                 return self._type_in(step, frame, actions)
@@ -199,11 +205,10 @@ class TerminalPrompter:
     def _type_in(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
-        hint = "type :back, :note, :pause or :escalate for the session menu"
         answer = questionary.text(
-            visible(step.question),
+            printable(step.question),
             default="" if frame.previous is None else str(frame.previous),
-            instruction=f"({hint})",
+            instruction=TYPED_HINT,
             validate=_number_check if step.kind is StepKind.NUMBER else None,
         ).unsafe_ask()
         return self._action(answer.strip()) if answer.strip() in actions else Give(answer)
@@ -211,9 +216,11 @@ class TerminalPrompter:
     def _check(self, step: Step, actions: list[str]) -> Action:
         import questionary
 
-        choices = [questionary.Choice(visible_line(c.label), c.value) for c in step.choices]
+        choices = [
+            questionary.Choice(printable(c.label, one_line=True), c.value) for c in step.choices
+        ]
         choices += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
-        picked = questionary.checkbox(visible(step.question), choices=choices).unsafe_ask()
+        picked = questionary.checkbox(printable(step.question), choices=choices).unsafe_ask()
         chosen_action = next((p for p in picked if p in actions), None)
         return self._action(chosen_action) if chosen_action else Give(picked)
 
@@ -221,11 +228,12 @@ class TerminalPrompter:
         import questionary
 
         options: list[Any] = [
-            questionary.Choice(visible_line(label), value) for value, label in _options(step)
+            questionary.Choice(printable(label, one_line=True), value)
+            for value, label in answers(step)
         ]
-        options += [questionary.Separator()]
+        options += [questionary.Separator(SEPARATOR)]
         options += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
-        question = visible(step.question) if step.kind is not StepKind.INFO else "Ready to go on?"
+        question = printable(shown_question(step))
         default = _default(frame.previous, [o.value for o in options if hasattr(o, "value")])
         picked = questionary.select(question, choices=options, default=default).unsafe_ask()
         return self._action(picked) if picked in actions else Give(picked)
@@ -245,7 +253,7 @@ class TerminalPrompter:
     def show_problem(self, message: str) -> None:
         from rich.text import Text
 
-        self.console.print(Text(visible(message), style="red"))
+        self.console.print(Text(printable(message), style="red"))
 
     # -- intake, history, wrap-up --------------------------------------------------------------
 
@@ -292,19 +300,20 @@ class TerminalPrompter:
         from rich.text import Text
 
         if not cases:
-            self._print("No similar past cases in the log.")
             return
         table = Table(
             "case",
-            "tree",
+            "date",
+            "ticket",
             "outcome",
             "customer's words",
-            "summary",
             title="Has this happened before? Similar past cases",
+            caption="Open one with: troubleshoot cases show ID",
         )
         for case in cases:
-            cells = (case.id, case.tree_id, case.outcome, case.customer, case.summary)
-            table.add_row(*(Text(visible_line(cell or "")) for cell in cells))
+            cells = (case.id, case.started[:10], case.ticket, case.outcome or case.status)
+            row = [*cells, case.customer]
+            table.add_row(*(Text(printable(cell or "")) for cell in row))
         self.console.print(table)
 
     def show_history(self, lines: list[str]) -> None:
@@ -337,11 +346,27 @@ class TerminalPrompter:
     def pick(self, question: str, options: list[tuple[str, str]]) -> str:
         import questionary
 
-        choices = [questionary.Choice(visible_line(label), value) for value, label in options]
-        return str(questionary.select(visible(question), choices=choices).unsafe_ask())
+        choices = [
+            questionary.Choice(printable(label, one_line=True), value) for value, label in options
+        ]
+        return str(questionary.select(printable(question), choices=choices).unsafe_ask())
 
 
-def _options(step: Step) -> list[tuple[str, str]]:
+TYPED_HINT = "(type :back, :note, :pause or :escalate for the session menu)"
+SEPARATOR = "-" * 15
+
+
+def menu(frame: Frame) -> list[str]:
+    """The session menu offered under a step's answers."""
+    return [a for a in ACTION_LABELS if a != BACK or frame.can_go_back]
+
+
+def shown_question(step: Step) -> str:
+    """The question line of a step as the agent reads it."""
+    return step.question if step.kind is not StepKind.INFO else "Ready to go on?"
+
+
+def answers(step: Step) -> list[tuple[str, str]]:
     """(value, label) of the answers a select, confirm or info step offers."""
     fixed = step.item is not None
     match step.kind:

@@ -18,6 +18,7 @@ from troubleshoot.cases.records import (
     SessionUpdate,
     Status,
 )
+from troubleshoot.cases.similar import similar
 from troubleshoot.errors import AnswersError, CaseLogError, Paused, TroubleshootError
 from troubleshoot.session.coerce import InvalidAnswer
 from troubleshoot.session.engine import Answer, End, Engine, State, WalkError
@@ -68,7 +69,8 @@ class Runner:
         self.session_id = self.case_log.create_session(self.tree, intake, self.agent)
         self._record(Event(kind=EventKind.START, text=intake.customer, value=asdict(intake)))
         words = " ".join(v for v in (intake.customer, intake.ticket) if v)
-        self.prompter.show_similar(self.case_log.similar(words, exclude=self.session_id))
+        hits = similar(self.case_log, words, exclude=self.session_id)
+        self.prompter.show_similar([hit.session for hit in hits])
         engine = self._engine(intake)
         return self._walk(engine, None)
 

@@ -30,6 +30,9 @@ class Result:
     name: str
     failures: list[str] = field(default_factory=list)
     end: str | None = None
+    tree: Tree | None = None
+    state: State | None = None
+    """The finished walk (for coverage); None when the scenario could not run."""
 
     @property
     def passed(self) -> bool:
@@ -107,6 +110,7 @@ def _run_one(*, path: Path, tree: Tree, index: int, item: Any) -> Result:
         result.failures.append(str(exc))
         return result
     result.failures += _compare(expect, state)
+    result.tree, result.state = tree, state
     result.end = state.end.node.id if state.end and state.end.node else None
     return result
 

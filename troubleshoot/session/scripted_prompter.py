@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
-from troubleshoot.safetext import visible
+from troubleshoot.printable import printable
 from troubleshoot.session.answers_file import ScriptedAnswers
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date, check_score
@@ -39,7 +39,7 @@ class ScriptedPrompter:
         self.given_wrapup = _checked_wrapup(wrapup or {}, script.source)
 
     def _line(self, text: str) -> None:
-        self.console.print(visible(text), markup=False, highlight=False, soft_wrap=True)
+        self.console.print(printable(text), markup=False, highlight=False, soft_wrap=True)
 
     def intake(self, given: Intake) -> Intake:
         result = replace(self.given_intake, **{k: v for k, v in asdict(given).items() if v})
@@ -49,10 +49,13 @@ class ScriptedPrompter:
 
     def show_similar(self, cases: list[SessionRecord]) -> None:
         for case in cases:
+            outcome = case.outcome or case.status
             self._line(
-                f"Similar past case {case.id} ({case.tree_id}, "
-                f"{case.outcome or case.status}): {case.customer or ''}"
+                f"Similar past case {case.id} ({case.started[:10]}, {case.ticket or 'no ticket'}, "
+                f"{case.tree_id}, {outcome}): {printable(case.customer or '', one_line=True)}"
             )
+        if cases:
+            self._line("Open one with: troubleshoot cases show ID")
 
     def show_history(self, lines: list[str]) -> None:
         for line in lines:

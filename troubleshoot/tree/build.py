@@ -7,8 +7,10 @@ References between nodes and the names used in expressions are only collected he
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, assert_never
+from typing import Any, Concatenate, ParamSpec, TypeVar, assert_never
 
 from troubleshoot.tree import model as m
 from troubleshoot.tree.fields import (
@@ -71,6 +73,29 @@ class FileParts:
     imports: dict[str, tuple[str, Mark]] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
     """Ids of nodes written but not built (already reported): not "unknown" when referenced."""
+    unsure: bool = False
+    """A way on of some node had a problem (a misspelt key, a bad `next`): the graph may miss
+    edges, so graph checks would report consequences of problems already reported."""
+
+
+NODE_KEYS = frozenset(
+    {*KINDS, *m.COMMON_KEYS, *(key for keys in m.KIND_KEYS.values() for key in keys)}
+)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _ways_on(
+    method: Callable[Concatenate[FileBuilder, P], T],
+) -> Callable[Concatenate[FileBuilder, P], T]:
+    """For the builder's methods that read ways on (targets, `next`, choices): a problem they
+    report makes the graph unsure (see `FileParts.unsure`)."""
+
+    def checked(builder: FileBuilder, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with builder._ways_on_checked():
+            return method(builder, *args, **kwargs)
+
+    return checked
 
 
 class FileBuilder:
@@ -82,6 +107,14 @@ class FileBuilder:
         self.prefix = prefix
         self.parts = FileParts()
         self.phase: str | None = None
+
+    @contextmanager
+    def _ways_on_checked(self) -> Iterator[None]:
+        """Mark the graph unsure if what runs inside reports a problem."""
+        before = len(self.report.problems)
+        yield
+        if len(self.report.problems) > before:
+            self.parts.unsure = True
 
     # -- the file ------------------------------------------------------------------------------
 
@@ -186,8 +219,16 @@ class FileBuilder:
             if not self.top.has("nodes"):
                 self.report.error(self.top.data.mark, "the tree needs 'nodes'")
             return
+        strays: set[object] = set()
         for node_id, spec in data.items():
+            if node_id in strays:
+                continue
             mark = data.key_mark(node_id)
+            if spec is None and isinstance(node_id, str):
+                strays = self._dedented_body(node_id, data)
+                if strays:
+                    self.parts.broken.add(self.prefix + node_id)
+                    continue
             if not isinstance(node_id, str) or not KEBAB.match(node_id):
                 self.report.error(
                     mark,
@@ -202,12 +243,33 @@ class FileBuilder:
                     f"node '{node_id}' must be a mapping "
                     f"with one of {', '.join(KINDS)}, not {type_name(spec)}",
                 )
+                self.parts.broken.add(self.prefix + node_id)
                 continue
             node = self._node(node_id, spec, mark)
             if node is not None:
                 self.parts.nodes[node.id] = node
             else:
                 self.parts.broken.add(self.prefix + node_id)
+
+    def _dedented_body(self, node_id: str, data: LocatedDict) -> set[object]:
+        """The keys written under `nodes` right after the empty node `node_id` that are node
+        keys (its body, indented as far as the node id): reported once, as one mistake."""
+        keys = list(data)
+        body: list[str] = []
+        for key in keys[keys.index(node_id) + 1 :]:
+            if not isinstance(key, str) or key not in NODE_KEYS:
+                break
+            body.append(key)
+        if not body:
+            return set()
+        first, last = data.key_mark(body[0])[0], data.key_mark(body[-1])[0]
+        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        self.report.error(
+            data.key_mark(node_id),
+            f"node '{node_id}' is empty: its keys ({', '.join(body)}, {lines}) are indented "
+            f"as far as the node id; indent them further than '{node_id}'",
+        )
+        return set(body)
 
     # -- one node ------------------------------------------------------------------------------
 
@@ -224,7 +286,8 @@ class FileBuilder:
             for key, owner in owners.items()
             if key not in m.KIND_KEYS[kind]
         }
-        fields.check_keys((kind, *m.COMMON_KEYS, *m.KIND_KEYS[kind]), hint)
+        with self._ways_on_checked():
+            fields.check_keys((kind, *m.COMMON_KEYS, *m.KIND_KEYS[kind]), hint)
         base = self._base(node_id, fields, mark)
         node = self._kind(kind, fields, base)
         if node is not None and node.when and not self._skip_target(node):
@@ -346,6 +409,7 @@ class FileBuilder:
             Expression(source=source, is_template=is_template, path=self.report.path, mark=mark)
         )
 
+    @_ways_on
     def _target(self, fields: Fields, key: str) -> str | None:
         value = fields.text(key)
         if value is None:
@@ -357,6 +421,7 @@ class FileBuilder:
         self.parts.references.append(Reference(qualified, self.report.path, mark))
         return qualified
 
+    @_ways_on
     def _next(self, fields: Fields, key: str) -> tuple[m.Branch, ...]:
         value = fields.raw(key)
         if value is None:
@@ -445,8 +510,18 @@ class FileBuilder:
         self._check_ask_ways_on(node, fields)
         return node
 
+    @_ways_on
     def _check_ask_ways_on(self, node: m.Ask, fields: Fields) -> None:
         where = fields.data.mark
+        if fields.misspelt & {"on_yes", "on_no", "next", "choices", "type"}:
+            return  # a misspelt way on, already reported: what is missing follows from it
+        if node.type is not m.AskType.CONFIRM and (node.on_yes or node.on_no):
+            self.report.error(
+                where,
+                f"'on_yes'/'on_no' only fit confirm questions; '{node.id}' "
+                f"is a {node.type} question (add 'type: confirm' or use 'next')",
+            )
+            return  # what else is missing follows from the type
         if node.type is m.AskType.CONFIRM:
             if not node.next and not (node.on_yes and node.on_no):
                 self.report.error(
@@ -464,12 +539,6 @@ class FileBuilder:
                 )
         elif node.type is m.AskType.MULTISELECT and not node.choices:
             self.report.error(where, f"multiselect question '{node.id}' needs 'choices'")
-        if node.type is not m.AskType.CONFIRM and (node.on_yes or node.on_no):
-            self.report.error(
-                where,
-                f"'on_yes'/'on_no' only fit confirm questions; '{node.id}' "
-                f"is a {node.type} question (add 'type: confirm' or use 'next')",
-            )
         if (
             node.type is not m.AskType.SELECT
             and node.type is not m.AskType.CONFIRM
@@ -477,6 +546,7 @@ class FileBuilder:
         ):
             self.report.error(where, f"{node.type} question '{node.id}' needs a 'next'")
 
+    @_ways_on
     def _choices(self, fields: Fields, ask_type: m.AskType) -> tuple[m.Choice, ...]:
         value = fields.raw("choices")
         if value is None:
@@ -516,12 +586,14 @@ class FileBuilder:
             )
         return tuple(choices)
 
+    @_ways_on
     def _info(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         node = m.Info(info=self._template(fields, "info", required=True) or "", **base)
         if not node.next:
             self.report.error(fields.data.mark, f"info node '{node.id}' needs a 'next'")
         return node
 
+    @_ways_on
     def _route(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         value = fields.raw("route")
         if not isinstance(value, LocatedList) or not value:
@@ -533,7 +605,8 @@ class FileBuilder:
             return None
         cases = self._branches(value, fields.where, "route")
         node = m.Route(route=cases, **base)
-        if cases and cases[-1].when is not None and not node.next:
+        misplaced = any(isinstance(item, LocatedDict) and "else" in item for item in value)
+        if cases and cases[-1].when is not None and not node.next and not misplaced:
             self.report.error(
                 fields.mark("route"),
                 f"route '{node.id}' has no 'else' case: add "
@@ -573,6 +646,7 @@ class FileBuilder:
             **base,
         )
 
+    @_ways_on
     def _call(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         target = self._target(fields, "call")
         if target is None:
@@ -585,6 +659,7 @@ class FileBuilder:
             )
         return m.Call(call=target, **base)
 
+    @_ways_on
     def _goto(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         target = self._target(fields, "goto")
         return None if target is None else m.Goto(goto=target, **base)

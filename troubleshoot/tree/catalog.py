@@ -80,15 +80,20 @@ def find(name: str, folders: list[Path]) -> Entry:
                 raise TreeError(entry.duplicate_error())
             return entry
     hint = did_you_mean(name, [e.id for e in known])
-    raise TreeNotFound(f"no tree '{name}'{hint}; 'troubleshoot trees' lists the trees you can run")
+    raise TreeNotFound(f"no tree '{name}'{hint} ('troubleshoot trees' lists the trees you can run)")
+
+
+def load_any(name: str, folders: list[Path]) -> Tree:
+    """Load a tree or a library of sub-trees by id or path."""
+    from troubleshoot.tree.loader import load_tree
+
+    entry = find(name, folders)
+    return load_tree(entry.path, entry.root)
 
 
 def load(name: str, folders: list[Path]) -> Tree:
     """Load a runnable tree by id or path; raises a `TroubleshootError` saying what to fix."""
-    from troubleshoot.tree.loader import load_tree
-
-    entry = find(name, folders)
-    tree = load_tree(entry.path, entry.root)
+    tree = load_any(name, folders)
     if tree.library:
         raise TreeNotFound(
             f"'{name}' is a library of sub-trees (library: true): it is imported "

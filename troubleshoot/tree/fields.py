@@ -46,10 +46,16 @@ KEBAB = re.compile(NODE_ID_PATTERN)
 SNAKE = re.compile(NAME_PATTERN)
 
 
+def closest(word: str, known: Iterable[str]) -> str | None:
+    """The known word closest to `word`, if one is close enough."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """`; did you mean 'x'?` for the closest known word, or nothing."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(word, known)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 def type_name(value: object) -> str:
@@ -97,6 +103,9 @@ class Fields:
         self.data = data
         self.where = where
         self.report = report
+        self.misspelt: set[str] = set()
+        """Allowed keys that an unknown key looks like (already reported as a misspelling):
+        their absence is not reported again."""
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -116,6 +125,9 @@ class Fields:
                     f"{self.where}: keys must be text, not {type_name(key)} ({key!r})",
                 )
             elif key not in allowed:
+                meant = closest(key, allowed)
+                if meant is not None:
+                    self.misspelt.add(meant)
                 extra = (hint or {}).get(key) or did_you_mean(key, allowed)
                 self.report.error(
                     self.data.key_mark(key), f"unknown key '{key}' in {self.where}{extra}"
@@ -129,7 +141,7 @@ class Fields:
         if value is None:
             if key in self.data:
                 self.report.error(self.mark(key), f"'{key}' in {self.where} is empty")
-            elif required:
+            elif required and key not in self.misspelt:
                 self.report.error(self.data.mark, f"{self.where} needs '{key}'")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):

@@ -49,10 +49,13 @@ def _problem(node: m.Node, message: str, severity: Severity = Severity.ERROR) ->
     return Problem(path=node.path, line=node.line, col=node.col, message=message, severity=severity)
 
 
-def lint(tree: m.Tree) -> list[Problem]:
-    """Every graph error and style warning of `tree`."""
-    problems: list[Problem] = []
+def lint(tree: m.Tree, graph: bool = True) -> list[Problem]:
+    """Every graph error and style warning of `tree`; with `graph` False (some way on is
+    broken, already reported), only the checks that do not follow the edges."""
     own = list(tree.own_nodes())
+    if not graph:
+        return _warnings(tree, own)
+    problems: list[Problem] = []
     if tree.library or tree.start is None or tree.start not in tree.nodes:
         reachable = set(tree.nodes)
     else:
@@ -78,6 +81,7 @@ def lint(tree: m.Tree) -> list[Problem]:
             )
         problems.extend(_dead_ends(tree, node))
     problems.extend(_warnings(tree, own))
+    problems.extend(_phase_order(tree, own))
     return problems
 
 
@@ -100,8 +104,6 @@ def _dead_ends(tree: m.Tree, node: m.Node) -> list[Problem]:
 
 def _warnings(tree: m.Tree, own: list[m.Node]) -> list[Problem]:
     found: list[Problem] = []
-    order = {phase: index for index, phase in enumerate(tree.phases)}
-    latest: m.Node | None = None
     for node in own:
         if isinstance(node, m.Fix) and node.verify is None:
             found.append(
@@ -121,24 +123,6 @@ def _warnings(tree: m.Tree, own: list[m.Node]) -> list[Problem]:
                     Severity.WARNING,
                 )
             )
-        if isinstance(node, (m.Resolve, m.Escalate)) or node.phase not in order:
-            continue
-        if (
-            latest is not None
-            and latest.phase is not None
-            and order[node.phase] < order.get(latest.phase, 0)
-        ):
-            found.append(
-                _problem(
-                    node,
-                    f"phase '{node.phase}' of '{node.id}' comes after phase "
-                    f"'{latest.phase}' ('{latest.id}'): keep the phases in the order "
-                    f"{' > '.join(tree.phases)}",
-                    Severity.WARNING,
-                )
-            )
-        else:
-            latest = node
     if len(own) > MAX_NODES and own:
         found.append(
             _problem(
@@ -149,3 +133,35 @@ def _warnings(tree: m.Tree, own: list[m.Node]) -> list[Problem]:
             )
         )
     return found
+
+
+def _phase_order(tree: m.Tree, own: list[m.Node]) -> list[Problem]:
+    """Warnings for steps that go back to an earlier phase, along the edges of the graph
+    (where nodes are written in the file does not matter)."""
+    order = {phase: index for index, phase in enumerate(tree.phases)}
+    ids = {node.id for node in own}
+
+    def rank(node: m.Node) -> int | None:
+        if isinstance(node, (m.Resolve, m.Escalate)) or node.phase is None:
+            return None
+        return order.get(node.phase)
+
+    found: dict[str, Problem] = {}
+    for node in own:
+        here = rank(node)
+        for target in edges(tree, node):
+            there = tree.nodes[target]
+            later = rank(there)
+            if here is None or later is None or target not in ids or later >= here:
+                continue
+            found.setdefault(
+                target,
+                _problem(
+                    there,
+                    f"phase '{there.phase}' of '{target}' comes after phase '{node.phase}': "
+                    f"'{node.id}' leads back to it; keep the phases in the order "
+                    f"{' > '.join(tree.phases)}",
+                    Severity.WARNING,
+                ),
+            )
+    return list(found.values())

@@ -21,6 +21,9 @@ from troubleshoot.tree.located import LocatedDict, Mark
 from troubleshoot.tree.problems import Problem, Severity
 from troubleshoot.tree.sources import FolderReader, MemoryReader, TreeReader
 
+BUILT_INS = (*m.BUILTIN_VARIABLES, m.VISITS)
+"""Names every condition and template may use, offered in "did you mean" too."""
+
 
 @dataclass
 class _File:
@@ -56,7 +59,7 @@ class _Assembly:
             from troubleshoot.tree.yamlsafe import read_yaml
 
             data, problems = read_yaml(text, str(path))
-            report.problems.extend(problems)
+            report.problems.extend(_in_authors_terms(text, str(path), data, problems))
         if text is not None and not isinstance(data, LocatedDict) and not report.problems:
             what = "the file is empty" if data is None else f"the file holds {type_name(data)}"
             report.error(
@@ -140,6 +143,22 @@ class _Assembly:
         return self.load(path=target, prefix=prefix, chain=cycle, mark=(where, mark))
 
 
+def _in_authors_terms(text: str, path: str, data: object, problems: list[Problem]) -> list[Problem]:
+    """A parse error caused by a mis-indented key, told as that (see `indentation`)."""
+    from troubleshoot.tree.indentation import explain
+
+    if data is not None or not problems or not problems[-1].message.startswith("invalid YAML"):
+        return problems
+    better = explain(text, path, problems[-1])
+    return problems if better is None else [*problems[:-1], better]
+
+
+def _failed_imports(file: _File) -> set[str]:
+    """The prefixes (``alias.``) of the imports of `file` that could not be loaded."""
+    loaded = {child.prefix for child in file.imported}
+    return {f"{file.prefix}{alias}." for alias in file.parts.imports} - loaded
+
+
 def _check_references(
     files: list[_File], nodes: dict[str, m.Node], problems: list[Problem]
 ) -> None:
@@ -147,7 +166,10 @@ def _check_references(
         local = [
             node_id[len(file.prefix) :] for node_id in nodes if node_id.startswith(file.prefix)
         ]
+        failed = _failed_imports(file)
         for ref in file.parts.references:
+            if ref.target.startswith(tuple(failed)):
+                continue  # the import itself is reported
             if ref.target not in nodes and ref.target not in file.parts.broken:
                 written = ref.target[len(file.prefix) :]
                 problems.append(
@@ -177,8 +199,8 @@ def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
                     Problem(
                         expr.path,
                         *expr.mark,
-                        f"unknown variable '{name}'{did_you_mean(name, known)} (declare it under "
-                        "'vars' or save it with 'save_as')",
+                        f"unknown variable '{name}'{did_you_mean(name, [*known, *BUILT_INS])} "
+                        "(declare it under 'vars' or save it with 'save_as')",
                     )
                 )
 
@@ -197,7 +219,11 @@ def check_file(
     nodes: dict[str, m.Node] = {}
     for file in assembly.files:
         nodes.update(file.parts.nodes)
+    known = len(problems)
     _check_references(assembly.files, nodes, problems)
+    graph_sound = len(problems) == known and not any(
+        f.parts.broken or f.parts.unsure or _failed_imports(f) for f in assembly.files
+    )
     _check_expressions(assembly.files, problems)
     header = main.parts.header
     if "id" not in header:  # the format was refused before anything else was read
@@ -230,8 +256,8 @@ def check_file(
                 f"name: rename the file to {tree.id}.tree.yaml or change the id",
             )
         )
-    if not any(p.severity is Severity.ERROR for p in problems):
-        problems.extend(lint(tree))
+    # Every problem at once, but not the graph's consequences of a broken way on.
+    problems.extend(lint(tree, graph=graph_sound))
     return tree, sorted(set(problems))
 
 

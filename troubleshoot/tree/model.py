@@ -189,7 +189,7 @@ class Try(NodeBase):
 
     @property
     def text(self) -> str:
-        return "Try the basics, one at a time"
+        return self.verify
 
     def edges(self) -> list[Edge]:
         return _verify_edges(self.on_fixed, self.on_not_fixed) + super().edges()
