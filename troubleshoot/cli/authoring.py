@@ -21,7 +21,8 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Tree files or folders (default: every folder on the tree search path)."
+            metavar="PATH",
+            help="Tree files or folders (default: every folder on the tree search path).",
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
@@ -76,17 +77,22 @@ def trees(
     from rich.text import Text
 
     broken = any(row.problems for row in found)
-    table = Table("id", "title", "revision", "nodes", "phases", "file")
+    files = [_shown(row.path) for row in found]
+    table = Table()
+    table.add_column("id", no_wrap=True)  # ids and files are shown whole: people type them
+    for name in ("title", "revision", "nodes", "phases"):
+        table.add_column(name)
+    table.add_column("file", no_wrap=True, min_width=max(map(len, files), default=4))
     if broken:
         table.add_column("problems", style="red")
-    for row in found:
+    for row, file in zip(found, files, strict=True):
         cells = [
             row.id,
             row.title,
             str(row.revision),
             str(row.nodes),
             " > ".join(row.phases),
-            _shown(row.path),
+            file,
         ]
         cells += [row.problems] if broken else []
         table.add_row(*(Text(printable(cell)) for cell in cells))  # tree text is never markup
@@ -102,7 +108,9 @@ def show(
     tree: Annotated[
         str,
         typer.Argument(
-            help="A tree id (see 'troubleshoot trees') or file.", autocompletion=tree_ids
+            metavar="TREE",
+            help="A tree id (see 'troubleshoot trees') or file.",
+            autocompletion=tree_ids,
         ),
     ],
 ) -> None:
@@ -124,7 +132,9 @@ def graph(
     tree: Annotated[
         str,
         typer.Argument(
-            help="A tree id (see 'troubleshoot trees') or file.", autocompletion=tree_ids
+            metavar="TREE",
+            help="A tree id (see 'troubleshoot trees') or file.",
+            autocompletion=tree_ids,
         ),
     ],
     fmt: Annotated[
@@ -201,8 +211,12 @@ def schema(
 def new(
     ctx: typer.Context,
     tree_id: Annotated[str, typer.Argument(metavar="ID", help="The new tree's id (kebab-case).")],
-    title: Annotated[str | None, typer.Option("--title", help="The tree's title.")] = None,
-    folder: Annotated[Path, typer.Option("--dir", help="Where to write it.")] = Path("."),
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TEXT", help="The tree's title.")
+    ] = None,
+    folder: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Where to write it.")] = Path(
+        "."
+    ),
 ) -> None:
     """Write a starter tree ID.tree.yaml (and its scenarios) in the method's shape."""
     from troubleshoot.tree.scaffold import write_starter

@@ -73,6 +73,7 @@ def run_session(
     answers: Path | None = None,
     intake: Intake | None = None,
     agent: str | None = None,
+    again: str = "",
 ) -> tuple[str, End]:
     """A new session on the tree `name` (asked for when None)."""
     if name is None:
@@ -88,7 +89,13 @@ def run_session(
         )
     tree = catalog.load(name, folders)
     prompter = _scripted(console, answers, tree) if answers else terminal_prompter(console)
-    runner = Runner(tree=tree, case_log=case_log, prompter=prompter, agent=agent or default_agent())
+    runner = Runner(
+        tree=tree,
+        case_log=case_log,
+        prompter=prompter,
+        agent=agent or default_agent(),
+        again=again,
+    )
     end = runner.run(intake or Intake())
     return runner.session_id, end
 
@@ -100,6 +107,7 @@ def resume_session(
     case_log: CaseLog,
     console: Console,
     agent: str | None = None,
+    again: str = "",
 ) -> tuple[str, End]:
     """Continue a paused or escalated session (asked for when `session_id` is None)."""
     prompter = terminal_prompter(console, RESUME_HINT)
@@ -118,7 +126,13 @@ def resume_session(
             f"session {session.id} is {session.status}: there is nothing left to resume"
         )
     tree = tree_for_session(case_log, session, folders)
-    runner = Runner(tree=tree, case_log=case_log, prompter=prompter, agent=agent or default_agent())
+    runner = Runner(
+        tree=tree,
+        case_log=case_log,
+        prompter=prompter,
+        agent=agent or default_agent(),
+        again=again,
+    )
     return session.id, runner.resume(session.id)
 
 
