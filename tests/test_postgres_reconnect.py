@@ -14,7 +14,7 @@ from login_session import TREE, LoginPrompter
 from pg_server import PgServer
 
 from troubleshoot.cases.log import open_case_log
-from troubleshoot.cases.records import EventKind
+from troubleshoot.cases.records import EventKind, Intake
 from troubleshoot.errors import CaseLogError
 from troubleshoot.session.runner import Runner
 
@@ -31,7 +31,7 @@ def reference_walk() -> tuple[list[Any], int]:
     with open_case_log(":memory:") as log:
         prompter = LoginPrompter()
         runner = Runner(tree=TREE, case_log=log, prompter=prompter, agent="ann")
-        runner.run({})
+        runner.run(Intake())
         nodes = [e.node for e in log.events(runner.session_id) if e.kind is EventKind.ANSWER]
     return nodes, prompter.asked
 
@@ -54,7 +54,7 @@ def test_a_restart_between_answers_goes_unnoticed(owned: PgServer, pg_url: str) 
             prompter=LoginPrompter(at=3, interrupt=owned.restart),
             agent="ann",
         )
-        end = runner.run({})
+        end = runner.run(Intake())
     assert end.outcome == "resolved"
     assert answered(pg_url, runner.session_id) == QUESTIONS
 
@@ -66,7 +66,7 @@ def test_a_server_down_is_explained_and_the_session_resumes(owned: PgServer, pg_
         )
         try:
             with pytest.raises(CaseLogError) as caught:
-                runner.run({})
+                runner.run(Intake())
         finally:
             owned.start_again()
     session = runner.session_id

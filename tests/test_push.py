@@ -14,7 +14,7 @@ from login_session import ANSWERS, TREE, LoginPrompter
 from typer.testing import CliRunner
 
 from troubleshoot.cases.log import mask_password, open_case_log
-from troubleshoot.cases.records import SessionFilter
+from troubleshoot.cases.records import Intake, SessionFilter
 from troubleshoot.cli import app
 from troubleshoot.errors import Paused
 from troubleshoot.session.runner import Runner
@@ -36,7 +36,7 @@ def run_sessions(laptop: Path, tmp_path: Path, *, paused: int, closed: int) -> l
         for _ in range(paused):
             runner = Runner(tree=TREE, case_log=log, prompter=LoginPrompter(at=4), agent="ann")
             with pytest.raises(Paused):
-                runner.run({})
+                runner.run(Intake())
         return [s.id for s in reversed(log.list_sessions(SessionFilter()))]
 
 

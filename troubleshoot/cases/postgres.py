@@ -278,34 +278,39 @@ class PostgresCaseLog:
         )
 
     def _append(self, session_id: str, event: Event, after: int | None) -> int:
-        """Append inside an open transaction, holding the session's row lock."""
+        """Append inside an open transaction: touching the session's `updated` takes its row
+        lock, so appends to one session queue up and each next INSERT, a new statement, sees
+        the events committed before it (gap-free sequence numbers, two round trips)."""
         locked = self.conn.execute(
-            "SELECT id FROM sessions WHERE id = %s FOR UPDATE", (session_id,)
+            "UPDATE sessions SET updated = %s WHERE id = %s RETURNING id", (now(), session_id)
         ).fetchone()
         if locked is None:
             raise CaseLogError(f"no session '{session_id}' in {self.target}")
-        row = self.conn.execute(
-            "SELECT COALESCE(MAX(seq), 0) AS last FROM events WHERE session_id = %s",
-            (session_id,),
+        row = event_row(event, session_id=session_id, seq=0)
+        del row["seq"]
+        inserted = self.conn.execute(
+            f"INSERT INTO events ({', '.join(row)}, seq) SELECT "
+            f"{', '.join('%s' for _ in row)}, COALESCE(MAX(seq), 0) + 1 FROM events "
+            "WHERE session_id = %s RETURNING seq",
+            (*row.values(), session_id),
         ).fetchone()
-        last = int(row["last"]) if row else 0
-        if after is not None and last != after:
-            self._check_unchanged(session_id, after)
-        self._insert("events", event_row(event, session_id=session_id, seq=last + 1))
-        return last + 1
+        assert inserted is not None
+        seq = int(inserted["seq"])
+        if after is not None and seq - 1 != after:
+            self._check_unchanged(session_id, after, seq)  # raising rolls the insert back
+        return seq
 
     def append_event(self, session_id: str, event: Event, after: int | None = None) -> int:
         with self._write("save the answer"):
-            seq = self._append(session_id, event, after)
-            self._set(session_id, {})
-        return seq
+            return self._append(session_id, event, after)
 
-    def _check_unchanged(self, session_id: str, after: int) -> None:
-        """Refuse if events after `after` changed the walk (notes and resumes do not)."""
+    def _check_unchanged(self, session_id: str, after: int, mine: int) -> None:
+        """Refuse if events between `after` and `mine` changed the walk (notes and resumes
+        do not)."""
         found = self.conn.execute(
-            "SELECT agent FROM events WHERE session_id = %s AND seq > %s AND kind = ANY(%s) "
-            "ORDER BY seq LIMIT 1",
-            (session_id, after, sorted(str(k) for k in WALK_CHANGES)),
+            "SELECT agent FROM events WHERE session_id = %s AND seq > %s AND seq < %s "
+            "AND kind = ANY(%s) ORDER BY seq LIMIT 1",
+            (session_id, after, mine, sorted(str(k) for k in WALK_CHANGES)),
         ).fetchone()
         if found is None:
             return
