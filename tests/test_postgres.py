@@ -15,7 +15,7 @@ from pg_server import PgServer, free_port, with_database
 from typer.testing import CliRunner
 
 from troubleshoot.cases.log import open_case_log
-from troubleshoot.cases.postgres_errors import connect_problem, mask
+from troubleshoot.cases.postgres.errors import connect_problem, mask
 from troubleshoot.cases.records import Event, EventKind, Intake, SessionFilter
 from troubleshoot.cli import app
 from troubleshoot.errors import CaseLogError

@@ -1,32 +1,20 @@
-"""The team case log: one PostgreSQL database through psycopg 3, shared by every agent.
+"""The team case log: one PostgreSQL database, shared by every agent.
 
-The same tables, records and behaviour as the SQLite log (`cases/sqlite.py`); what differs is
-here and in `postgres_migrations.py`. Each event is its own transaction, appended under a row
-lock on its session, so sequence numbers stay gap-free however many agents write at once.
-Rows come back in the SQLite shapes (times as ``...Z`` text, JSON as text), so both backends
-share `cases/rows.py`. psycopg is imported here only, when a log is opened; every failure
-becomes a message with the password masked (`postgres_errors.py`).
+The same tables, records and behaviour as the SQLite log (`cases/sqlite.py`); the SQL that
+differs is here and in `migrations.py`, the psycopg connection in `connection.py`. Each event
+is its own transaction, appended under a row lock on its session, so sequence numbers stay
+gap-free however many agents write at once.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator, Sequence
-from datetime import UTC
+from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from troubleshoot.cases import ids, words
-from troubleshoot.cases import postgres_errors as problems
-from troubleshoot.cases.log import mask_password
-from troubleshoot.cases.postgres_migrations import (
-    CREATE_TABLE,
-    LOCK_KEY,
-    MIGRATION_SET,
-    MIGRATIONS,
-    TABLE,
-)
+from troubleshoot.cases.postgres.connection import Connection
 from troubleshoot.cases.records import (
     RESUMABLE,
     WALK_CHANGES,
@@ -56,32 +44,14 @@ from troubleshoot.cases.rows import (
 from troubleshoot.errors import CaseLogError, SessionChanged
 
 if TYPE_CHECKING:
-    import psycopg
-
     from troubleshoot.tree.model import Tree
 
 CONNECT_TIMEOUT_S = 10
 SESSION_SELECT = "SELECT " + ", ".join(SESSION_COLUMNS) + " FROM sessions"
-
-
-def _driver() -> Any:
-    try:
-        import psycopg
-    except ImportError:
-        raise problems.missing_driver() from None
-    return psycopg
-
-
-def _iso_time_loader(psycopg: Any) -> type:
-    """A loader giving ``timestamptz`` values as the case log writes times (UTC, ms, ``Z``)."""
-    from psycopg.types.datetime import TimestamptzLoader
-
-    class IsoTimeLoader(TimestamptzLoader):
-        def load(self, data: Any) -> str:  # type: ignore[override]
-            stamp = super().load(data).astimezone(UTC)
-            return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-    return IsoTimeLoader
+INSERT_TREE = (
+    "INSERT INTO trees (sha256, tree_id, path, revision, text, first_seen) "
+    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (sha256) DO NOTHING"
+)
 
 
 def _sql(text: str) -> str:
@@ -93,15 +63,11 @@ class PostgresCaseLog:
     """The case log in one PostgreSQL database, given as a ``postgresql://`` URL."""
 
     def __init__(self, url: str, *, connect_timeout: int = CONNECT_TIMEOUT_S) -> None:
-        problems.check_url(url)
-        self._url = url
-        self._timeout = connect_timeout
-        self.conn = self._connect(connect_timeout)
-        self._migrate()
+        self.db = Connection(url, connect_timeout)
 
     @property
     def target(self) -> str:
-        return mask_password(self._url)
+        return self.db.target
 
     def __enter__(self) -> Self:
         return self
@@ -115,139 +81,17 @@ class PostgresCaseLog:
         self.close()
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.conn.close()
-
-    # -- connection and errors -----------------------------------------------------------------
-
-    def _connect(self, timeout: int) -> psycopg.Connection[dict[str, Any]]:
-        psycopg = _driver()
-        from psycopg.conninfo import conninfo_to_dict
-        from psycopg.rows import dict_row
-        from psycopg.types.string import TextLoader
-
-        try:
-            given = conninfo_to_dict(self._url)
-        except psycopg.ProgrammingError as exc:
-            raise CaseLogError(problems.bad_url(self._url, "unreadable")) from exc
-        extra = {} if "connect_timeout" in given else {"connect_timeout": timeout}
-        try:
-            conn = psycopg.connect(self._url, autocommit=True, row_factory=dict_row, **extra)
-        except psycopg.Error as exc:
-            raise problems.connect_problem(
-                self._url, getattr(exc, "sqlstate", None), str(exc)
-            ) from None
-        conn.adapters.register_loader("timestamptz", _iso_time_loader(psycopg))
-        conn.adapters.register_loader("json", TextLoader)
-        conn.execute("SET TIME ZONE 'UTC'")
-        return conn  # type: ignore[no-any-return]
-
-    @contextlib.contextmanager
-    def _guard(self, doing: str = "read the case log") -> Iterator[None]:
-        psycopg = _driver()
-        try:
-            yield
-        except psycopg.errors.InsufficientPrivilege:
-            raise problems.refused(self._url, doing) from None
-        except psycopg.OperationalError as exc:
-            if self.conn.broken or self.conn.closed:
-                raise problems.lost_connection(self._url) from None
-            raise CaseLogError(
-                f"the case database {self.target} failed to {doing} ({_first_line(exc)})"
-            ) from None
-        except (psycopg.DataError, psycopg.IntegrityError) as exc:
-            raise CaseLogError(
-                f"the case database {self.target} refused to {doing} ({_first_line(exc)})"
-            ) from None
-        except psycopg.Error as exc:  # e.g. tables dropped or changed by hand
-            raise CaseLogError(
-                f"the case database {self.target} cannot be used to {doing} "
-                f"({_first_line(exc)}); check it with whoever manages it"
-            ) from None
-
-    def _reconnect(self) -> None:
-        """Replace a connection the server dropped (a restart, a network cut)."""
-        self.close()
-        try:
-            self.conn = self._connect(self._timeout)
-        except CaseLogError:
-            raise problems.lost_connection(self._url) from None
-
-    def _dropped(self) -> bool:
-        return bool(self.conn.broken or self.conn.closed)
-
-    @contextlib.contextmanager
-    def _write(self, doing: str) -> Iterator[None]:
-        """One transaction, committed on leaving (rolled back on an error).
-
-        A connection found dropped when the transaction begins is replaced once: nothing of
-        the transaction was sent yet, so nothing can be lost or written twice. A drop later on
-        (the commit's fate unknown) is reported, never retried.
-        """
-        psycopg = _driver()
-        with self._guard(doing), contextlib.ExitStack() as stack:
-            try:
-                stack.enter_context(self.conn.transaction())
-            except psycopg.OperationalError:
-                if not self._dropped():
-                    raise
-                self._reconnect()
-                stack.enter_context(self.conn.transaction())
-            yield
-
-    def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        """The rows of a query; a dropped connection is replaced once (reading is harmless)."""
-        psycopg = _driver()
-        with self._guard():
-            try:
-                return self.conn.execute(sql, params).fetchall()
-            except psycopg.OperationalError:
-                if not self._dropped():
-                    raise
-                self._reconnect()
-                return self.conn.execute(sql, params).fetchall()
-
-    def _migrate(self) -> None:
-        """Apply pending steps under an advisory lock; refuse a database from a newer release."""
-        with self._guard("update the case log's tables"):
-            if not self._pending():
-                return
-            with self.conn.transaction():
-                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
-                self.conn.execute(CREATE_TABLE)
-                for migration in self._pending():
-                    for statement in migration.statements:
-                        self.conn.execute(statement)
-                    self.conn.execute(
-                        f"INSERT INTO {TABLE} (migration_set, name) VALUES (%s, %s)",
-                        (MIGRATION_SET, migration.name),
-                    )
-
-    def _pending(self) -> list[Any]:
-        exists = self.conn.execute("SELECT to_regclass(%s) AS t", (TABLE,)).fetchone()
-        applied: list[str] = []
-        if exists and exists["t"] is not None:
-            rows = self.conn.execute(
-                f"SELECT name FROM {TABLE} WHERE migration_set = %s ORDER BY applied_at, name",
-                (MIGRATION_SET,),
-            )
-            applied = [row["name"] for row in rows]
-        known = {m.name for m in MIGRATIONS}
-        newer = [name for name in applied if name not in known]
-        if newer:
-            raise problems.newer_schema(self._url, newer[-1])
-        return [m for m in MIGRATIONS if m.name not in applied]
+        self.db.close()
 
     # -- writing -------------------------------------------------------------------------------
 
     def create_session(self, tree: Tree, intake: Intake, agent: str) -> str:
         session_id = ids.new_session_id()
         stamp = now()
-        with self._write("start a session"):
+        with self.db.write("start a session"):
             for source in tree.sources:
-                self.conn.execute(
-                    "INSERT INTO trees (sha256, tree_id, path, revision, text, first_seen) "
-                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (sha256) DO NOTHING",
+                self.db.execute(
+                    INSERT_TREE,
                     (source.sha256, tree.id, source.path, tree.revision, source.text, stamp),
                 )
             row = {
@@ -272,7 +116,7 @@ class PostgresCaseLog:
     def _insert(self, table: str, row: dict[str, Any]) -> None:
         columns = ", ".join(row)
         marks = ", ".join("%s" for _ in row)
-        self.conn.execute(
+        self.db.execute(
             f"INSERT INTO {table} ({columns}) VALUES ({marks})",
             tuple(row.values()),
         )
@@ -281,40 +125,39 @@ class PostgresCaseLog:
         """Append inside an open transaction: touching the session's `updated` takes its row
         lock, so appends to one session queue up and each next INSERT, a new statement, sees
         the events committed before it (gap-free sequence numbers, two round trips)."""
-        locked = self.conn.execute(
+        locked = self.db.execute(
             "UPDATE sessions SET updated = %s WHERE id = %s RETURNING id", (now(), session_id)
-        ).fetchone()
-        if locked is None:
+        )
+        if not locked:
             raise CaseLogError(f"no session '{session_id}' in {self.target}")
         row = event_row(event, session_id=session_id, seq=0)
         del row["seq"]
-        inserted = self.conn.execute(
+        [inserted] = self.db.execute(
             f"INSERT INTO events ({', '.join(row)}, seq) SELECT "
             f"{', '.join('%s' for _ in row)}, COALESCE(MAX(seq), 0) + 1 FROM events "
             "WHERE session_id = %s RETURNING seq",
             (*row.values(), session_id),
-        ).fetchone()
-        assert inserted is not None
+        )
         seq = int(inserted["seq"])
         if after is not None and seq - 1 != after:
             self._check_unchanged(session_id, after, seq)  # raising rolls the insert back
         return seq
 
     def append_event(self, session_id: str, event: Event, after: int | None = None) -> int:
-        with self._write("save the answer"):
+        with self.db.write("save the answer"):
             return self._append(session_id, event, after)
 
     def _check_unchanged(self, session_id: str, after: int, mine: int) -> None:
         """Refuse if events between `after` and `mine` changed the walk (notes and resumes
         do not)."""
-        found = self.conn.execute(
+        found = self.db.execute(
             "SELECT agent FROM events WHERE session_id = %s AND seq > %s AND seq < %s "
             "AND kind = ANY(%s) ORDER BY seq LIMIT 1",
             (session_id, after, mine, sorted(str(k) for k in WALK_CHANGES)),
-        ).fetchone()
-        if found is None:
+        )
+        if not found:
             return
-        who = found["agent"] or "another agent"
+        who = found[0]["agent"] or "another agent"
         raise SessionChanged(
             f"session {session_id} was changed by {who} at the same time as you; nothing of "
             f"yours after that was saved. Run 'troubleshoot resume {session_id}' to see the "
@@ -325,19 +168,19 @@ class PostgresCaseLog:
         """Change some columns of a session (and its `updated` time, when `stamp`)."""
         fields = {**fields, "updated": now()} if stamp else fields
         columns = ", ".join(f"{name} = %s" for name in fields)
-        self.conn.execute(
+        self.db.execute(
             f"UPDATE sessions SET {columns} WHERE id = %s",
             (*fields.values(), session_id),
         )
 
     def update_session(self, session_id: str, update: SessionUpdate) -> None:
-        with self._write("save the session"):
+        with self.db.write("save the session"):
             self._set(session_id, update_row(update))
 
     def finish_session(
         self, session_id: str, event: Event, ending: Ending, *, after: int | None = None
     ) -> int:
-        with self._write("save the end of the session"):
+        with self.db.write("save the end of the session"):
             seq = self._append(session_id, event, after)
             self._set(session_id, finish_row(ending))
         return seq
@@ -350,11 +193,10 @@ class PostgresCaseLog:
         trees: Sequence[TreeFile],
         after: int | None,
     ) -> None:
-        with self._write("copy a session in"):
+        with self.db.write("copy a session in"):
             for tree in trees:
-                self.conn.execute(
-                    "INSERT INTO trees (sha256, tree_id, path, revision, text, first_seen) "
-                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (sha256) DO NOTHING",
+                self.db.execute(
+                    INSERT_TREE,
                     (tree.sha256, tree.tree_id, tree.path, tree.revision, tree.text, now()),
                 )
             self._copy_into(session, events, after)
@@ -364,22 +206,22 @@ class PostgresCaseLog:
     ) -> None:
         fields = session_row(session)
         if after is None:
-            inserted = self.conn.execute(
+            inserted = self.db.execute(
                 _sql(
                     f"INSERT INTO sessions ({', '.join(fields)}) VALUES "
-                    f"({', '.join('?' for _ in fields)}) ON CONFLICT (id) DO NOTHING"
+                    f"({', '.join('?' for _ in fields)}) ON CONFLICT (id) DO NOTHING RETURNING id"
                 ),
                 tuple(fields.values()),
             )
-            if inserted.rowcount != 1:
+            if not inserted:
                 raise SessionChanged(f"session {session.id} changed in {self.target}")
         else:
-            locked = self.conn.execute(
+            locked = self.db.execute(
                 "SELECT (SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = s.id) "
                 "AS last FROM sessions s WHERE id = %s FOR UPDATE",
                 (session.id,),
-            ).fetchone()
-            if locked is None or locked["last"] != after:
+            )
+            if not locked or locked[0]["last"] != after:
                 raise SessionChanged(f"session {session.id} changed in {self.target}")
             del fields["id"]
             self._set(session.id, fields, stamp=False)
@@ -390,7 +232,7 @@ class PostgresCaseLog:
 
     def get_session(self, ref: str) -> SessionRecord:
         found = ids.lookup(ref)
-        rows = self._rows(
+        rows = self.db.rows(
             f"{SESSION_SELECT} WHERE id = %s OR id LIKE %s OR id LIKE %s OR id LIKE %s "
             "ORDER BY id LIMIT 3",
             (found.exact, found.prefix, found.tail, found.suffix),
@@ -399,7 +241,7 @@ class PostgresCaseLog:
         return session_from_row(next(row for row in rows if row["id"] == chosen))
 
     def events(self, session_id: str) -> list[Event]:
-        rows = self._rows(
+        rows = self.db.rows(
             "SELECT session_id, seq, time, kind, agent, node, step, phase, prompt, answer, "
             "value, text, ms FROM events WHERE session_id = %s ORDER BY seq",
             (session_id,),
@@ -408,16 +250,18 @@ class PostgresCaseLog:
 
     def resumable(self, limit: int = 50) -> SessionPage:
         statuses = sorted(str(s) for s in RESUMABLE)
-        rows = self._rows(
+        rows = self.db.rows(
             f"{SESSION_SELECT} WHERE status = ANY(%s) ORDER BY updated DESC LIMIT %s",
             (statuses, limit),
         )
-        total = self._rows("SELECT COUNT(*) AS n FROM sessions WHERE status = ANY(%s)", (statuses,))
+        total = self.db.rows(
+            "SELECT COUNT(*) AS n FROM sessions WHERE status = ANY(%s)", (statuses,)
+        )
         return SessionPage(tuple(session_from_row(r) for r in rows), int(total[0]["n"]))
 
     def tree_sources(self, session: SessionRecord) -> dict[str, str]:
         shas = list(session.tree_sources or (session.tree_sha256,))
-        rows = self._rows("SELECT sha256, path, text FROM trees WHERE sha256 = ANY(%s)", (shas,))
+        rows = self.db.rows("SELECT sha256, path, text FROM trees WHERE sha256 = ANY(%s)", (shas,))
         by_sha = {row["sha256"]: row for row in rows}
         found: dict[str, str] = {}
         for sha in shas:
@@ -430,7 +274,7 @@ class PostgresCaseLog:
         if not wanted:
             return []
         query = " | ".join(f"'{w}'" for w in wanted)
-        rows = self._rows(
+        rows = self.db.rows(
             f"{SESSION_SELECT}, to_tsquery('simple', %s) AS q WHERE search @@ q AND id != %s "
             "ORDER BY ts_rank(search, q) DESC, id DESC LIMIT %s",
             (query, exclude or "", limit * 10),
@@ -441,13 +285,8 @@ class PostgresCaseLog:
     def list_sessions(self, filter: SessionFilter) -> list[SessionRecord]:
         where, params = filter_clause(filter)
         limit = "" if filter.limit is None else f" LIMIT {int(filter.limit)}"
-        rows = self._rows(
+        rows = self.db.rows(
             _sql(f"{SESSION_SELECT} WHERE {where} ORDER BY started DESC, id DESC{limit}"),
             params,
         )
         return [session_from_row(row) for row in rows]
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

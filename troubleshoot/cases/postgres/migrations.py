@@ -2,10 +2,10 @@
 
 Each step has the name of its SQLite twin (`m001_initial`, ...), so one database of either
 kind can say which steps it has; never edit a step that has shipped, add the next one. The
-steps are plain SQL text: `cases/postgres.py` runs them (psycopg lives there only), each in one
+steps are plain SQL text: `connection.py` runs them (psycopg lives there only), each in one
 transaction under an advisory lock, and records them in `troubleshoot_migrations`.
 
-Differences from SQLite live here and in `postgres.py` only: times are `timestamptz`, JSON
+Differences from SQLite live in this package only: times are `timestamptz`, JSON
 columns are `json` (the text is kept as written, key order included), full-text search is a
 generated `tsvector` column with a GIN index (the `simple` configuration, like FTS5's default
 tokenizer: no stemming, no stop words), and events refuse UPDATE and DELETE in a trigger.

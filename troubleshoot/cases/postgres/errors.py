@@ -1,7 +1,7 @@
 """What went wrong with a PostgreSQL case log, in words for people, with the password masked.
 
 Pure functions on URLs and on the error code and text a server or libpq gave, so that
-`cases/postgres.py` (the only module importing psycopg) turns every failure into one of these
+`connection.py` (the only module importing psycopg) turns every failure into one of these
 messages. A password never appears in a message: URLs are shown with ``***`` in its place, and
 libpq's own text is scrubbed of it too.
 """
