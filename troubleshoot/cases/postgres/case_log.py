@@ -9,22 +9,29 @@ gap-free however many agents write at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from troubleshoot.cases import ids, words
+from troubleshoot.cases import ids
 from troubleshoot.cases.postgres.connection import Connection
+from troubleshoot.cases.postgres.search import search_sql, to_tsquery
+from troubleshoot.cases.postgres.stats import stats_rows
 from troubleshoot.cases.records import (
     RESUMABLE,
     WALK_CHANGES,
+    Case,
     Ending,
     Event,
+    EventKind,
+    FollowUp,
     Intake,
+    SearchHit,
     SessionFilter,
     SessionPage,
     SessionRecord,
     SessionUpdate,
+    StatsRows,
     Status,
     TreeFile,
     now,
@@ -36,7 +43,6 @@ from troubleshoot.cases.rows import (
     event_row,
     filter_clause,
     finish_row,
-    searched_text,
     session_from_row,
     session_row,
     update_row,
@@ -48,6 +54,11 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT_S = 10
 SESSION_SELECT = "SELECT " + ", ".join(SESSION_COLUMNS) + " FROM sessions"
+EVENT_SELECT = (
+    "SELECT session_id, seq, time, kind, agent, node, step, phase, prompt, answer, value, "
+    "text, ms FROM events"
+)
+BATCH = 500
 INSERT_TREE = (
     "INSERT INTO trees (sha256, tree_id, path, revision, text, first_seen) "
     "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (sha256) DO NOTHING"
@@ -241,11 +252,7 @@ class PostgresCaseLog:
         return session_from_row(next(row for row in rows if row["id"] == chosen))
 
     def events(self, session_id: str) -> list[Event]:
-        rows = self.db.rows(
-            "SELECT session_id, seq, time, kind, agent, node, step, phase, prompt, answer, "
-            "value, text, ms FROM events WHERE session_id = %s ORDER BY seq",
-            (session_id,),
-        )
+        rows = self.db.rows(f"{EVENT_SELECT} WHERE session_id = %s ORDER BY seq", (session_id,))
         return [event_from_row(row) for row in rows]
 
     def resumable(self, limit: int = 50) -> SessionPage:
@@ -269,19 +276,6 @@ class PostgresCaseLog:
                 found.setdefault(str(by_sha[sha]["path"]), str(by_sha[sha]["text"]))
         return found
 
-    def similar(self, text: str, exclude: str | None = None, limit: int = 5) -> list[SessionRecord]:
-        wanted = words.search_words(text)
-        if not wanted:
-            return []
-        query = " | ".join(f"'{w}'" for w in wanted)
-        rows = self.db.rows(
-            f"{SESSION_SELECT}, to_tsquery('simple', %s) AS q WHERE search @@ q AND id != %s "
-            "ORDER BY ts_rank(search, q) DESC, id DESC LIMIT %s",
-            (query, exclude or "", limit * 10),
-        )
-        found = [session_from_row(row) for row in rows]
-        return [s for s in found if words.relevant(wanted, searched_text(s))][:limit]
-
     def list_sessions(self, filter: SessionFilter) -> list[SessionRecord]:
         where, params = filter_clause(filter)
         limit = "" if filter.limit is None else f" LIMIT {int(filter.limit)}"
@@ -290,3 +284,69 @@ class PostgresCaseLog:
             params,
         )
         return [session_from_row(row) for row in rows]
+
+    def count_sessions(self, filter: SessionFilter) -> int:
+        where, params = filter_clause(filter)
+        rows = self.db.rows(_sql(f"SELECT COUNT(*) AS n FROM sessions WHERE {where}"), params)
+        total = int(rows[0]["n"])
+        return total if filter.limit is None else min(total, filter.limit)
+
+    def search(
+        self, query: str, filter: SessionFilter, *, in_events: bool = True
+    ) -> list[SearchHit]:
+        tsquery = to_tsquery(query)
+        where, params = filter_clause(filter)
+        named: dict[str, Any] = {"query": tsquery}
+        for index, value in enumerate(params):
+            where = where.replace("?", f"%(p{index})s", 1)
+            named[f"p{index}"] = value
+        columns = ", ".join(f"sessions.{c}" for c in SESSION_COLUMNS)
+        rows = self.db.rows(search_sql(where, filter.limit, in_events, columns), named)
+        return [
+            SearchHit(session_from_row(row), row["snippet"] or "", float(row["hit_rank"]))
+            for row in rows
+        ]
+
+    def iter_cases(self, filter: SessionFilter, *, with_events: bool = True) -> Iterator[Case]:
+        where, params = filter_clause(filter)
+        limit = "" if filter.limit is None else f" LIMIT {int(filter.limit)}"
+        sql = _sql(f"{SESSION_SELECT} WHERE {where} ORDER BY started DESC, id DESC{limit}")
+        for batch in self.db.stream(sql, params, BATCH):
+            sessions = [session_from_row(row) for row in batch]
+            events = self._events_of([s.id for s in sessions]) if with_events else {}
+            for session in sessions:
+                yield Case(session, tuple(events.get(session.id, ())))
+
+    def _events_of(self, session_ids: list[str]) -> dict[str, list[Event]]:
+        rows = self.db.rows(
+            f"{EVENT_SELECT} WHERE session_id = ANY(%s) ORDER BY session_id, seq", (session_ids,)
+        )
+        found: dict[str, list[Event]] = {}
+        for row in rows:
+            found.setdefault(row["session_id"], []).append(event_from_row(row))
+        return found
+
+    def stats(self, filter: SessionFilter) -> StatsRows:
+        return stats_rows(self.db, filter)
+
+    # -- follow-ups ----------------------------------------------------------------------------
+
+    def follow_ups(self, due_by: str | None) -> list[FollowUp]:
+        done = (
+            "(SELECT MIN(time) FROM events e WHERE e.session_id = sessions.id "
+            f"AND e.kind = '{EventKind.FOLLOWUP}')"
+        )
+        pending = "" if due_by is None else f" AND follow_up <= %s AND {done} IS NULL"
+        rows = self.db.rows(
+            f"SELECT {', '.join(SESSION_COLUMNS)}, {done} AS done_at FROM sessions "
+            f"WHERE follow_up IS NOT NULL AND follow_up != ''{pending} ORDER BY follow_up, id",
+            None if due_by is None else (due_by,),
+        )
+        return [FollowUp(session_from_row(row), row["done_at"]) for row in rows]
+
+    def record_follow_up(self, session_id: str, event: Event, satisfaction: int | None) -> int:
+        with self.db.write("record the follow-up"):
+            seq = self._append(session_id, event, None)
+            if satisfaction is not None:
+                self._set(session_id, {"satisfaction": satisfaction})
+        return seq

@@ -163,6 +163,14 @@ class Connection:
                 self._reconnect()
                 return self.execute(sql, params)
 
+    def stream(self, sql: str, params: Any, size: int) -> Iterator[list[Row]]:
+        """The rows of a query in batches of `size`, read through a server-side cursor (memory
+        stays flat however many rows there are)."""
+        with self.guard(), self.conn.transaction(), self.conn.cursor(name="stream") as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(size):
+                yield list(batch)
+
     def _migrate(self) -> None:
         """Apply pending steps under an advisory lock; refuse a database from a newer release."""
         with self.guard("update the case log's tables"):

@@ -125,7 +125,17 @@ M001_INITIAL = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M001_INITIAL,)
+M002_CASE_QUERIES = Migration(
+    name="m002_case_queries",
+    statements=(
+        "CREATE INDEX IF NOT EXISTS sessions_started ON sessions (started)",
+        "CREATE INDEX IF NOT EXISTS sessions_tree ON sessions (tree_id, revision)",
+        "CREATE INDEX IF NOT EXISTS sessions_follow_up ON sessions (follow_up)",
+        "CREATE INDEX IF NOT EXISTS events_session_kind ON events (session_id, kind)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M001_INITIAL, M002_CASE_QUERIES)
 
 CREATE_TABLE = f"""
     CREATE TABLE IF NOT EXISTS {TABLE} (
