@@ -41,7 +41,7 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
     url = pg_server.new_database()
     yield url
     with contextlib.suppress(Exception):
-        pg_server.drop_databases()
+        pg_server.drop_database(url)
 
 
 @pytest.fixture(params=BACKENDS)

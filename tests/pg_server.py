@@ -226,12 +226,16 @@ class PgServer:
         self.databases.append(name)
         return with_database(self.url, name)
 
-    def drop_databases(self) -> None:
+    def drop_database(self, url: str) -> None:
+        """Drop a database `new_database` made (its URL), even with connections still open."""
         import psycopg
 
-        if not self.databases:
-            return
+        name = urlsplit(url).path.lstrip("/")
         with psycopg.connect(self.url, autocommit=True) as conn:
-            for name in self.databases:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.databases.clear()
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if name in self.databases:
+            self.databases.remove(name)
+
+    def drop_databases(self) -> None:
+        for name in list(self.databases):
+            self.drop_database(with_database(self.url, name))

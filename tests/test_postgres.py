@@ -16,9 +16,10 @@ from typer.testing import CliRunner
 
 from troubleshoot.cases.log import open_case_log
 from troubleshoot.cases.postgres.errors import connect_problem, mask
+from troubleshoot.cases.postgres.search import to_tsquery
 from troubleshoot.cases.records import Event, EventKind, Intake, SessionFilter
 from troubleshoot.cli import app
-from troubleshoot.errors import CaseLogError
+from troubleshoot.errors import CaseLogError, SearchError
 
 
 def refused_message(url: str) -> str:
@@ -182,3 +183,29 @@ def test_a_session_runs_on_postgresql_from_the_environment(
         kinds = [e.kind for e in log.events(session.id)]
     assert kinds[0] == "start" and kinds[-1] == "wrapup"
     assert [e for e in kinds if e == "answer"] == ["answer"] * 10
+
+
+# -- the search syntax agents type, read into a tsquery -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "tsquery"),
+    [
+        ("password reset", "'password' & 'reset'"),
+        ('"wi-fi" OR vpn*', "( 'wi' <-> 'fi' ) | 'vpn':*"),
+        ("printer NOT jammed", "'printer' & ! 'jammed'"),
+        ("(vpn OR wifi) AND down", "( 'vpn' | 'wifi' ) & 'down'"),
+        ("Wi-Fi", "( 'wi' <-> 'fi' )"),
+    ],
+)
+def test_search_queries_read_as_on_sqlite(query: str, tsquery: str) -> None:
+    def spaced(text: str) -> str:
+        return " ".join(text.replace("(", " ( ").replace(")", " ) ").split())
+
+    assert spaced(to_tsquery(query)) == spaced(tsquery)
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "OR vpn", "(vpn", "vpn)", "vpn AND", "  "])
+def test_a_query_that_cannot_be_read_is_refused(query: str) -> None:
+    with pytest.raises(SearchError):
+        to_tsquery(query)

@@ -103,7 +103,8 @@ def _document(columns: tuple[str, ...], table: str) -> str:
 SESSION_TEXT = _document(SEARCHED_SESSION_COLUMNS, "sessions")
 EVENT_TEXT = _document(SEARCHED_EVENT_COLUMNS, "events")
 HEADLINE_OPTIONS = (
-    f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_WORDS}, MinWords=3, ShortWord=0"
+    f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_WORDS}, MinWords=3, "
+    "ShortWord=0, MaxFragments=1"  # one fragment around the best match, with words before it
 )
 
 
