@@ -10,6 +10,8 @@ Rows (medians of alternating rounds, ratios against a floor measured in the same
 - one durable answer: `append_event` (its own transaction: the session's row lock, the next
   sequence number, the event, the session's `updated`) against one raw INSERT of the same row
   committed on its own.
+- stats: `CaseLog.stats` on a log of --sessions generated sessions (`bench/make_log.py`, through
+  the case-log API) against the same SQL statements run through a bare psycopg cursor.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
 RAW_INSERT = (
     "INSERT INTO events (session_id, seq, time, kind, agent, node, step, phase, prompt, answer, "
@@ -98,15 +100,57 @@ def durable_answer(url: str, events: int, rounds: int) -> dict[str, Any]:
     return {"ours_ms": mine * 1000, "floor_ms": floor * 1000, "x_floor": mine / floor}
 
 
+class _Recorder:
+    """Stands in for the connection to capture the statements `stats` runs."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Any]] = []
+
+    def rows(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
+        self.statements.append((sql, params))
+        return []
+
+
+def stats_row(url: str, sessions: int, rounds: int) -> dict[str, Any]:
+    import psycopg
+
+    from bench.make_log import make_log
+    from troubleshoot.cases.log import open_case_log
+    from troubleshoot.cases.postgres.stats import stats_rows
+    from troubleshoot.cases.records import SessionFilter
+
+    make_log(url, sessions, answers=9)
+    recorder = _Recorder()
+    stats_rows(recorder, SessionFilter())  # type: ignore[arg-type]
+    ours, raw = [], []
+    with open_case_log(url) as log, psycopg.connect(url, autocommit=True) as conn:
+        for _ in range(rounds):
+            start = time.perf_counter()
+            log.stats(SessionFilter())
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            for sql, params in recorder.statements:
+                conn.execute(sql, params).fetchall()
+            raw.append(time.perf_counter() - start)
+    mine, floor = statistics.median(ours), statistics.median(raw)
+    return {"ours_ms": mine * 1000, "floor_ms": floor * 1000, "x_floor": mine / floor}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=os.environ.get("TROUBLESHOOT_BENCH_PG_URL"))
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sessions", type=int, default=2000, help="for the stats row")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with server_url(args.url) as url:
-        rows = {"postgres: one durable answer": durable_answer(url, args.events, args.rounds)}
+        rows = {
+            "postgres: one durable answer": durable_answer(url, args.events, args.rounds),
+            f"postgres: stats ({args.sessions} sessions)": stats_row(
+                url, args.sessions, args.rounds
+            ),
+        }
     if args.json:
         print(json.dumps(rows, indent=2))
         return
