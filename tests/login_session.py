@@ -49,6 +49,14 @@ class LoginPrompter(ScriptedPrompter):
         self.at = at
         self.interrupt = interrupt
         self.asked = 0
+        self.warnings: list[str] = []
+
+    def show_problem(self, message: str) -> None:
+        """Keeps the warning that another agent changed the case lately; the rest stop the run."""
+        if message.startswith("Careful:"):
+            self.warnings.append(message)
+            return
+        super().show_problem(message)
 
     def ask(self, step: Step, frame: Frame) -> Action:
         self.asked += 1
