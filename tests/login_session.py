@@ -29,7 +29,7 @@ answers:
   check-status: "none"
   which-browser: chrome
   account-status: active
-  login-basics: [yes]
+  password-checks: [yes]
 wrapup: {note: done, satisfaction: 5}
 """
 SCRIPT: dict[str, Any] = yaml.safe_load(ANSWERS)

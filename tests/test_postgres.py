@@ -182,7 +182,15 @@ def test_a_session_runs_on_postgresql_from_the_environment(
         assert result.stdout.splitlines()[-1] == f"Session {session.id} closed: resolved"
         kinds = [e.kind for e in log.events(session.id)]
     assert kinds[0] == "start" and kinds[-1] == "wrapup"
-    assert [e for e in kinds if e == "answer"] == ["answer"] * 10
+    local = tmp_path / "local.db"
+    same = CliRunner().invoke(
+        app,
+        ["--db", str(local), "run", "login-failure", "--answers", str(answers), "--agent", "ann"],
+    )
+    assert same.exit_code == 0, same.stderr
+    with open_case_log(str(local)) as log:
+        [there] = log.list_sessions(SessionFilter())
+        assert [e.kind for e in log.events(there.id)] == kinds  # the same events on SQLite
 
 
 # -- the search syntax agents type, read into a tsquery -----------------------------------------
