@@ -1,4 +1,4 @@
-"""The benchmark's one door to the case log: whatever API the package offers today."""
+"""The benchmark's one door to the case log: the package's `open_case_log`."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ from typing import Any
 @contextlib.contextmanager
 def open_log(path: Path, *, fast: bool = False) -> Iterator[Any]:
     """The case log in `path`, closed on exit. `fast` drops fsync: only for generating data."""
-    from troubleshoot.cases.store import Store
+    from troubleshoot.cases.log import open_case_log
 
-    log = Store(path)
-    if fast:
-        log.db.execute("PRAGMA synchronous = OFF")
-    try:
+    with open_case_log(str(path)) as log:
+        if fast:
+            log.db.execute("PRAGMA synchronous = OFF")  # the SQLite backend's connection
         yield log
-    finally:
-        log.close()

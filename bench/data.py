@@ -150,7 +150,9 @@ def walk_sessions(path: Path, count: int) -> None:
             wrapup = {"note": f"note {n}: " + " ".join(rng.choice(WORDS) for _ in range(5))}
             script = ScriptedAnswers(plan["answers"], "bench")
             prompter = ScriptedPrompter(quiet, script, intake, wrapup)
-            Runner(trees[tree_id], log, prompter, f"agent{n % 20}").run({})
+            Runner(
+                tree=trees[tree_id], case_log=log, prompter=prompter, agent=f"agent{n % 20}"
+            ).run({})
 
 
 def copy_sessions(path: Path, total: int) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 from caselog import open_log
 from floors.durable_insert import raw_inserts
 
+from troubleshoot.cases.records import Event, EventKind
+
 SESSION = "bench-durable"
 
 
@@ -35,13 +37,11 @@ def ours_per_event(db: Path, count: int) -> float:
     """Seconds per answer event written through the case-log API, as the runner writes it."""
     _prepare(db)
     with open_log(db) as log:
-        seq = max((e["seq"] for e in log.events(SESSION)), default=0)
+        seq = max((e.seq for e in log.events(SESSION)), default=0)
         start = time.perf_counter()
         for n in range(count):
-            seq = log.add_event(
-                SESSION,
-                "answer",
-                after=seq,
+            event = Event(
+                kind=EventKind.ANSWER,
                 agent="bench",
                 node="q1",
                 step="q1",
@@ -51,6 +51,7 @@ def ours_per_event(db: Path, count: int) -> float:
                 value="fails",
                 ms=n,
             )
+            seq = log.append_event(SESSION, event, after=seq)
         return (time.perf_counter() - start) / count
 
 
