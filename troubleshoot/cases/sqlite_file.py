@@ -43,6 +43,11 @@ def explain(path: str, exc: sqlite3.Error) -> CaseLogError:
             "is not a troubleshoot case database or is damaged; move it aside (keep it for "
             "recovery) or use --db for another file"
         )
+    elif "full" in text or "disk i/o" in text:
+        why = (
+            "cannot be written: the disk is full (or the file is over a size limit) or failing; "
+            "free some space, or use --db for a file on another disk"
+        )
     elif "unable to open" in text:
         why = "cannot be opened; check that its folder exists and is writable, or use --db"
     else:
