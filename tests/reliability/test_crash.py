@@ -46,9 +46,23 @@ def kill_one(tmp: Path, db: Path, plan_index: int, rng: random.Random) -> dict[s
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "COLUMNS": "200"}
     env.pop("TROUBLESHOOT_DB", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "troubleshoot", "--db", str(db), "run", tree_id, "--answers",
-         str(file), "--agent", AGENT],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-m",
+            "troubleshoot",
+            "--db",
+            str(db),
+            "run",
+            tree_id,
+            "--answers",
+            str(file),
+            "--agent",
+            AGENT,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
         env=env,
     )
     assert proc.stdout is not None

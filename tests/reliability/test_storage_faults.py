@@ -91,7 +91,13 @@ def test_a_full_disk_mid_session(logged: tuple[Path, Path, Any], room: int) -> N
     db, file, before = logged
     limit = db.stat().st_size + room if room == 0 else room
     result = cli(
-        db, "run", TREE, "--answers", str(file), "--agent", AGENT,
+        db,
+        "run",
+        TREE,
+        "--answers",
+        str(file),
+        "--agent",
+        AGENT,
         preexec_fn=file_size_limit(limit),
     )
 
