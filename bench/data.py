@@ -132,9 +132,9 @@ def walk_sessions(path: Path, count: int) -> None:
     from rich.console import Console
 
     from troubleshoot.paths import tree_folders
+    from troubleshoot.session.answers_file import ScriptedAnswers
     from troubleshoot.session.runner import Runner
-    from troubleshoot.session.script import ScriptedAnswers
-    from troubleshoot.session.scripted import ScriptedPrompter
+    from troubleshoot.session.scripted_prompter import ScriptedPrompter
     from troubleshoot.tree import catalog
 
     rng = random.Random(7)
@@ -149,7 +149,7 @@ def walk_sessions(path: Path, count: int) -> None:
             intake = {"ticket": f"T-{n}", "customer": words, "tone": "calm"}
             wrapup = {"note": f"note {n}: " + " ".join(rng.choice(WORDS) for _ in range(5))}
             script = ScriptedAnswers(plan["answers"], "bench")
-            prompter = ScriptedPrompter(quiet, script, intake, wrapup)
+            prompter = ScriptedPrompter(console=quiet, script=script, intake=intake, wrapup=wrapup)
             Runner(
                 tree=trees[tree_id], case_log=log, prompter=prompter, agent=f"agent{n % 20}"
             ).run({})

@@ -21,11 +21,11 @@ from rich.console import Console
 from troubleshoot.cases.log import open_case_log
 from troubleshoot.cases.records import EventKind
 from troubleshoot.paths import tree_folders
+from troubleshoot.session.answers_file import ScriptedAnswers
 from troubleshoot.session.engine import End
 from troubleshoot.session.launch import tree_for_session
 from troubleshoot.session.runner import Runner
-from troubleshoot.session.script import ScriptedAnswers
-from troubleshoot.session.scripted import ScriptedPrompter
+from troubleshoot.session.scripted_prompter import ScriptedPrompter
 from troubleshoot.tree import catalog
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def reference(tree_id: str, name: str) -> tuple[tuple[tuple[str, Any], ...], str
     tree = catalog.load(tree_id, tree_folders([]))
     with open_case_log(":memory:") as log:
         script = ScriptedAnswers(plan["answers"], "reference")
-        prompter = ScriptedPrompter(quiet(), script, INTAKE, WRAPUP)
+        prompter = ScriptedPrompter(console=quiet(), script=script, intake=INTAKE, wrapup=WRAPUP)
         runner = Runner(tree=tree, case_log=log, prompter=prompter, agent=AGENT)
         runner.run({})
         answers = tuple(answered(log, runner.session_id))
@@ -95,7 +95,7 @@ def finish_in_process(db: Path, session_id: str, answers: dict[str, Any]) -> End
         script = ScriptedAnswers(answers, "resume")
         for node, _ in answered(log, session_id):
             script.used[node] = script.used.get(node, 0) + 1
-        prompter = ScriptedPrompter(quiet(), script, INTAKE, WRAPUP)
+        prompter = ScriptedPrompter(console=quiet(), script=script, intake=INTAKE, wrapup=WRAPUP)
         return Runner(tree=tree, case_log=log, prompter=prompter, agent=AGENT).resume(session_id)
 
 
