@@ -131,6 +131,7 @@ def walk_sessions(path: Path, count: int) -> None:
     from caselog import open_log
     from rich.console import Console
 
+    from troubleshoot.cases.records import Intake
     from troubleshoot.paths import tree_folders
     from troubleshoot.session.answers_file import ScriptedAnswers
     from troubleshoot.session.runner import Runner
@@ -152,7 +153,7 @@ def walk_sessions(path: Path, count: int) -> None:
             prompter = ScriptedPrompter(console=quiet, script=script, intake=intake, wrapup=wrapup)
             Runner(
                 tree=trees[tree_id], case_log=log, prompter=prompter, agent=f"agent{n % 20}"
-            ).run({})
+            ).run(Intake())
 
 
 def copy_sessions(path: Path, total: int) -> None:

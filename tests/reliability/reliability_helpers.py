@@ -19,7 +19,7 @@ import yaml
 from rich.console import Console
 
 from troubleshoot.cases.log import open_case_log
-from troubleshoot.cases.records import EventKind
+from troubleshoot.cases.records import EventKind, Intake
 from troubleshoot.paths import tree_folders
 from troubleshoot.session.answers_file import ScriptedAnswers
 from troubleshoot.session.engine import End
@@ -71,7 +71,7 @@ def reference(tree_id: str, name: str) -> tuple[tuple[tuple[str, Any], ...], str
         script = ScriptedAnswers(plan["answers"], "reference")
         prompter = ScriptedPrompter(console=quiet(), script=script, intake=INTAKE, wrapup=WRAPUP)
         runner = Runner(tree=tree, case_log=log, prompter=prompter, agent=AGENT)
-        runner.run({})
+        runner.run(Intake())
         answers = tuple(answered(log, runner.session_id))
         return answers, str(log.get_session(runner.session_id).status)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from troubleshoot.tree import model as m
+if TYPE_CHECKING:  # annotations only: the intake imports this before any tree is loaded
+    from troubleshoot.tree import model as m
 
 
 class StepKind(StrEnum):

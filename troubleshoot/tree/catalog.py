@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from troubleshoot.errors import TreeError, TreeNotFound
 from troubleshoot.tree.fields import did_you_mean
-from troubleshoot.tree.model import Tree
 from troubleshoot.tree.problems import Problem
+
+if TYPE_CHECKING:
+    from troubleshoot.tree.model import Tree
 
 SUFFIX = ".tree.yaml"
 
