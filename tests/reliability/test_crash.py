@@ -136,3 +136,70 @@ def test_sigkill_scripted_sessions(tmp_path: Path) -> None:
 @pytest.mark.long
 def test_sigkill_scripted_sessions_long(tmp_path: Path) -> None:
     kill_many(tmp_path, max(200, int(os.environ.get("KILL_SESSIONS", "200"))))
+
+
+# -- interactive sessions in a pty --------------------------------------------------------------
+
+
+def _killed(e2e: Any, term: Any) -> dict[str, Any]:
+    term.kill()
+    assert integrity(e2e.db) == "ok"
+    [session] = e2e.case.sessions()
+    return session
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the intake is logged only once it is complete: words typed before a crash are lost "
+    "(issue 6)",
+)
+def test_sigkill_during_the_intake_keeps_the_customers_words(e2e: Any) -> None:
+    term = e2e.cli("run", "login-failure", "--agent", AGENT)
+    term.type_answer("Ticket reference (optional):", "T-9")
+    term.type_answer("In the customer's own words, what is the problem?", "the app eats my files")
+    term.expect("? Did the customer confirm?")
+    session = _killed(e2e, term)
+    assert session["customer"] == "the app eats my files"
+
+
+def test_sigkill_at_a_note_prompt_keeps_the_answers_and_resumes(e2e: Any) -> None:
+    login = e2e.tree("login-failure")
+    plan = e2e.scenario("login-failure", "Caps Lock was on")
+    term = e2e.run(login)
+    done = []
+    for _ in range(3):
+        term.step()
+        node = e2e.case.current_node(e2e.case.session()["id"])
+        term.answer(login, node, plan["answers"][node])
+        done.append(node)
+    term.step()
+    _, question = login.kind(e2e.case.current_node(e2e.case.session()["id"]))
+    term.choose(question, "+ Add a note")
+    term.type_answer("Note for the case log:", "customer calls from a phone")
+    term.choose(question, "+ Add a note")  # the step is asked again after the note
+    term.expect("? Note for the case log:")
+    term.send("typed but not sent")
+    session = _killed(e2e, term)
+    sid = session["id"]
+    assert [n for n, _ in e2e.case.answers(sid)] == done
+    assert e2e.case.kinds(sid).count("note") == 1
+
+    term = e2e.cli("resume", sid, "--agent", AGENT)
+    term.expect("The session so far")
+    e2e.drive(term, login, plan["answers"], sid)
+    term.wrapup()
+    assert term.finish() == 0
+    assert e2e.case.session(sid)["status"] == "resolved"
+
+
+def test_sigkill_at_the_wrap_up_keeps_the_closed_case(e2e: Any) -> None:
+    login = e2e.tree("login-failure")
+    plan = e2e.scenario("login-failure", "Caps Lock was on")
+    term = e2e.run(login)
+    done = e2e.drive(term, login, plan["answers"])
+    term.type_answer("Case note (optional):", "all good")
+    term.expect("? Follow-up date")
+    session = _killed(e2e, term)
+    assert session["status"] == "resolved"
+    assert session["outcome"] == plan["expect"]["outcome"]
+    assert [n for n, _ in e2e.case.answers(session["id"])] == done

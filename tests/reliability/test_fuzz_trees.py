@@ -168,7 +168,7 @@ class Generator:
             elif edit == 3:
                 lines[i] = self.pick(("  ", "\t", "- ", "")) + lines[i][self.rng.randint(0, 2) :]
             elif edit == 4:
-                lines = [*lines[:i], lines[i][:self.rng.randint(0, len(lines[i]))]]
+                lines = [*lines[:i], lines[i][: self.rng.randint(0, len(lines[i]))]]
             elif edit == 5:
                 lines.insert(
                     i,
