@@ -54,11 +54,12 @@ class Size:
     rounds: int
     session_rounds: int
     durable_events: int
+    log_rounds: int
     warm_up: bool
 
 
-FULL = Size(1_000, 4_000, 10_000, 100_000, 1_000, 9, 5, 100, warm_up=True)
-QUICK = Size(20, 40, 12, 30, 6, 1, 1, 10, warm_up=False)
+FULL = Size(1_000, 4_000, 10_000, 100_000, 1_000, 9, 5, 100, 3, warm_up=True)
+QUICK = Size(20, 40, 12, 30, 6, 1, 1, 10, 1, warm_up=False)
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,7 @@ class Bench:
             cli=self.cli,
             big=self.log(self.size.big_log),
             small=self.log(self.size.small_log),
-            rounds=self.size.rounds,
+            rounds=self.size.log_rounds,
             warm_up=self.size.warm_up,
             cwd=self.tmp,
         )
