@@ -19,6 +19,7 @@ from reliability_helpers import AGENT, answers_file, cli, finish_in_process, int
 
 from troubleshoot.cases.log import open_case_log
 from troubleshoot.cases.records import SessionFilter
+from troubleshoot.cases.similar import similar
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-v1.db"
 
@@ -93,8 +94,8 @@ def test_every_case_reads_back_as_written(old: Path) -> None:
 
 def test_old_cases_are_found_by_their_words(old: Path) -> None:
     with open_case_log(str(old)) as log:
-        found = log.similar("money back refund")
-    assert [s.ticket for s in found][:1] == ["T-103"]
+        found = similar(log, "I want my money back")
+    assert [hit.session.ticket for hit in found] == ["T-103"]
 
 
 def test_new_sessions_are_added_and_the_paused_one_resumes(old: Path, tmp_path: Path) -> None:
