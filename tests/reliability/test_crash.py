@@ -165,16 +165,13 @@ def _killed(e2e: Any, term: Any) -> dict[str, Any]:
     return session
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the intake is logged only once it is complete: words typed before a crash are lost "
-    "(issue 6)",
-)
 def test_sigkill_during_the_intake_keeps_the_customers_words(e2e: Any) -> None:
     term = e2e.cli("run", "login-failure", "--agent", AGENT)
     term.type_answer("Ticket reference (optional):", "T-9")
     term.type_answer("In the customer's own words, what is the problem?", "the app eats my files")
     term.expect("? Did the customer confirm?")
+    term.send("\r")
+    term.expect("? The customer's tone:")
     session = _killed(e2e, term)
     assert session["customer"] == "the app eats my files"
 

@@ -133,10 +133,6 @@ def test_ctrl_c_at_every_prompt_kind_pauses_and_resumes(e2e: Any) -> None:
     assert kinds.count("note") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the intake is not logged until its last prompt: Ctrl-C there records nothing (issue 6)",
-)
 @pytest.mark.parametrize("at", ["In the customer's own words", "The customer's tone:"])
 def test_ctrl_c_during_the_intake_pauses_a_resumable_session(e2e: Any, at: str) -> None:
     term = e2e.cli("run", "login-failure", "--agent", AGENT)
@@ -153,10 +149,6 @@ def test_ctrl_c_during_the_intake_pauses_a_resumable_session(e2e: Any, at: str) 
     assert session["ticket"] == "T-130"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ctrl-C at the wrap-up ends the command with exit 0 and drops the wrap-up (issue 6)",
-)
 def test_ctrl_c_at_the_wrap_up_exits_130_and_keeps_the_case(e2e: Any) -> None:
     login = e2e.tree("login-failure")
     plan = e2e.scenario("login-failure", "Caps Lock was on")
