@@ -23,6 +23,7 @@ class ScriptedAnswers:
         self.answers = answers
         self.source = source
         self.used: dict[str, int] = {}
+        self.asked: set[str] = set()
 
     def check_against(self, tree: Tree) -> None:
         for key in self.answers:
@@ -32,12 +33,19 @@ class ScriptedAnswers:
                     f"'{tree.id}'{did_you_mean(str(key), tree.nodes)}"
                 )
 
+    def never_asked(self) -> list[str]:
+        """Nodes given an answer that the walk never asked (a misspelt id, a changed path)."""
+        return [key for key in self.answers if key not in self.asked]
+
     def take(self, step: Step) -> Any:
         """The next answer for this step; raises `AnswersError` if there is none left."""
         node_id = step.node.id
+        self.asked.add(node_id)
         if node_id not in self.answers:
             if step.kind == StepKind.INFO:
                 return None
+            if step.default is not None:
+                return step.default
             raise AnswersError(
                 f"{self.source}: no answer for '{node_id}' ({step.question!r}); "
                 f"add '{node_id}: <answer>' under 'answers'"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, assert_never
 
 from troubleshoot.errors import TroubleshootError
-from troubleshoot.session.coerce import coerce
+from troubleshoot.session.coerce import check_rules, coerce
 from troubleshoot.session.step import Step, StepKind
 from troubleshoot.tree import expr
 from troubleshoot.tree import model as m
@@ -102,6 +102,8 @@ class Engine:
             raise WalkError("the session has ended: there is no question to answer")
         step = state.step
         value, shown = coerce(step.kind, step.choices, raw)
+        if isinstance(step.node, m.Ask):
+            check_rules(step.node.rules, value)
         new = copy.deepcopy(state)
         new.answers.append(Answer(key=step.key, node=step.node.id, value=value, shown=shown))
         new.step = None
@@ -269,9 +271,11 @@ class Engine:
         question = node.text
         choices: tuple[m.Choice, ...] = ()
         steps: tuple[str, ...] = ()
+        default = None
         match node:
             case m.Ask():
                 kind, choices = StepKind.of(node.type), node.choices
+                default = self.render(node.default, state)
             case m.Try():
                 kind, item, question = StepKind.CONFIRM, node.items[state.item], node.verify
                 key = f"{node.id}#{state.item + 1}"
@@ -299,6 +303,7 @@ class Engine:
             else expr.render(node.body, state.scope(), markdown=True),
             help=self.render(node.help, state),
             phase=node.phase or self._caller_phase(state),
+            default=default,
         )
 
     def _caller_phase(self, state: State) -> str | None:

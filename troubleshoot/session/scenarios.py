@@ -111,6 +111,12 @@ def _run_one(*, path: Path, tree: Tree, index: int, item: Any) -> Result:
         return result
     result.failures += _compare(expect, state)
     result.tree, result.state = tree, state
+    unasked = script.never_asked()
+    if unasked:
+        result.failures.append(
+            f"line {line}: answers for node(s) this scenario never asks: {', '.join(unasked)} "
+            "(a misspelt node id, or the path changed: remove them)"
+        )
     result.end = state.end.node.id if state.end and state.end.node else None
     return result
 

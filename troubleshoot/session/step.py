@@ -16,6 +16,7 @@ class StepKind(StrEnum):
     TEXT = "text"
     NUMBER = "number"
     MULTISELECT = "multiselect"
+    DATE = "date"
     INFO = "info"
 
     @classmethod
@@ -40,3 +41,5 @@ class Step:
     body: str | None = None
     help: str | None = None
     phase: str | None = None
+    default: str | None = None
+    """The answer offered first (an `ask`'s `default`, filled in)."""

@@ -23,6 +23,7 @@ from troubleshoot.tree.fields import (
     type_name,
 )
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
+from troubleshoot.tree.rules import check_default, read_rules
 
 TOP_KEYS = (
     "format",
@@ -41,6 +42,8 @@ TOP_KEYS = (
 )
 KINDS = tuple(str(kind) for kind in m.NodeKind)
 VAR_TYPES = ("str", "int", "float", "bool", "list")
+ENDING_KINDS = (m.Resolve, m.Escalate, m.Return, m.Goto)
+"""Kinds a session never leaves by their own `next` (it is followed only to skip them)."""
 
 
 @dataclass(frozen=True)
@@ -120,14 +123,8 @@ class FileBuilder:
     def build(self) -> FileParts:
         top, header = self.top, self.parts.header
         top.check_keys(TOP_KEYS)
-        header["format"] = top.integer("format", m.FORMAT_VERSION, minimum=1)
-        if header["format"] > m.FORMAT_VERSION:
-            self.report.error(
-                top.mark("format"),
-                f"this tree uses format {header['format']}, "
-                f"but this troubleshoot reads format {m.FORMAT_VERSION} only: "
-                "upgrade troubleshoot (pip install -U troubleshoot)",
-            )
+        header["format"] = self._format()
+        if header["format"] is None:
             return self.parts
         header["library"] = top.boolean("library")
         header["id"] = self._tree_id()
@@ -142,6 +139,30 @@ class FileBuilder:
         header["start"] = self._start()
         self._nodes()
         return self.parts
+
+    def _format(self) -> int | None:
+        """The format's major version; None (reported) for a format this troubleshoot cannot
+        read. `1` and `1.1` are read alike: 1.1 only adds keys."""
+        raw = self.top.raw("format")
+        if raw is None:
+            return m.FORMAT_VERSION
+        match = re.fullmatch(r"(\d+)(?:\.(\d+))?", str(raw).strip())
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)) or match is None:
+            self.report.error(
+                self.top.mark("format"),
+                f"'format' must be a version such as 1 or 1.1, not {raw!r}",
+            )
+            return m.FORMAT_VERSION
+        major, minor = int(match[1]), int(match[2] or 0)
+        if major < 1 or (major, minor) > (m.FORMAT_VERSION, m.FORMAT_MINOR):
+            self.report.error(
+                self.top.mark("format"),
+                f"this tree uses format {raw}, but this troubleshoot reads format "
+                f"{m.FORMAT_VERSION}.{m.FORMAT_MINOR} and older only: "
+                "upgrade troubleshoot (pip install -U troubleshoot)",
+            )
+            return None
+        return major
 
     def _tree_id(self) -> str:
         tree_id = self.top.text("id", required=True) or ""
@@ -289,6 +310,12 @@ class FileBuilder:
             fields.check_keys((kind, *m.COMMON_KEYS, *m.KIND_KEYS[kind]), hint)
         base = self._base(node_id, fields, mark)
         node = self._kind(kind, fields, base)
+        if isinstance(node, ENDING_KINDS) and node.next and not node.when:
+            self.report.error(
+                fields.key_mark("next"),
+                f"{kind} node '{node_id}' takes no 'next': a session never goes on from it "
+                "(remove 'next', or add a 'when' to skip the node)",
+            )
         if node is not None and node.when and not self._skip_target(node):
             self.report.error(
                 fields.key_mark("when"),
@@ -494,12 +521,14 @@ class FileBuilder:
             type=ask_type,
             save_as=save_as,
             choices=self._choices(fields, ask_type),
-            default=fields.text("default"),
+            default=self._template(fields, "default"),
             on_yes=self._target(fields, "on_yes"),
             on_no=self._target(fields, "on_no"),
+            rules=read_rules(fields, ask_type),
             **base,
         )
         self._check_ask_ways_on(node, fields)
+        check_default(fields, node)
         return node
 
     @_ways_on

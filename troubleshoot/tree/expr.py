@@ -84,12 +84,15 @@ def _compiled_template(source: str, markdown: bool = False) -> Any:
 
 def evaluate(source: str, variables: dict[str, Any]) -> Any:
     """The value of a condition with these variables."""
-    from jinja2 import TemplateError
+    from jinja2 import TemplateError, Undefined
 
     try:
-        return _compiled_expression(source)(**variables)
+        value = _compiled_expression(source)(**variables)
     except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from None
+    if isinstance(value, Undefined):  # `x.missing` alone: an error only once it is used
+        raise ExpressionError(f"cannot evaluate {source!r}: {value._undefined_message}")
+    return value
 
 
 def render(source: str, variables: dict[str, Any], markdown: bool = False) -> str:

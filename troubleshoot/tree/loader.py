@@ -205,6 +205,15 @@ def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
                 )
 
 
+def _all_vars(files: list[_File]) -> dict[str, m.VarSpec]:
+    """The `vars` of the file and of every file it imports (variables are shared by name, so an
+    imported library's defaults apply too); the importing file's own declaration wins."""
+    found: dict[str, m.VarSpec] = {}
+    for file in reversed(files):
+        found.update(file.parts.header.get("vars", {}))
+    return found
+
+
 def check_file(
     path: Path, root: Path | None = None, reader: TreeReader | None = None
 ) -> tuple[m.Tree | None, list[Problem]]:
@@ -241,7 +250,7 @@ def check_file(
         library=header["library"],
         start=header["start"],
         escalation=header["escalation"],
-        vars=header["vars"],
+        vars=_all_vars(assembly.files),
         imports={alias: rel for alias, (rel, _) in main.parts.imports.items()},
         nodes=nodes,
         sources=tuple(f.source for f in assembly.files),

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import ClassVar
 
 FORMAT_VERSION = 1
+FORMAT_MINOR = 1
+"""The newest format read: 1.1 adds keys to 1 (a `format: 1` file may use them too)."""
 DEFAULT_PHASES = ("diagnose", "replicate", "isolate", "fix")
 DEFAULT_VERIFY = "Did that fix it?"
 
@@ -50,6 +52,8 @@ class AskType(StrEnum):
     TEXT = "text"
     NUMBER = "number"
     MULTISELECT = "multiselect"
+    DATE = "date"
+    """A calendar day, typed YYYY-MM-DD (or today, yesterday, 3d ago); format 1.1."""
 
 
 class Outcome(StrEnum):
@@ -133,18 +137,41 @@ class NodeBase:
         return [target for _, target in self.edges()]
 
 
+@dataclass(frozen=True)
+class Rules:
+    """What a typed answer must be (format 1.1): checked on every answer, with `invalid` (or a
+    message made from the rule) shown when it is not."""
+
+    pattern: str | None = None
+    """A regular expression the whole text must match."""
+    min: float | None = None
+    max: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    invalid: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.pattern, self.min, self.max, self.min_length,
+                                            self.max_length))
+
+
+RULE_KEYS = ("pattern", "min", "max", "min_length", "max_length", "invalid")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Ask(NodeBase):
     KIND = NodeKind.ASK
-    KEYS = ("type", "choices", "save_as", "default", "on_yes", "on_no")
+    KEYS = ("type", "choices", "save_as", "default", "on_yes", "on_no", *RULE_KEYS)
 
     ask: str
     type: AskType = AskType.SELECT
     choices: tuple[Choice, ...] = ()
     save_as: str | None = None
     default: str | None = None
+    """The answer offered first (a template); used when an answers file leaves the node out."""
     on_yes: str | None = None
     on_no: str | None = None
+    rules: Rules = field(default_factory=Rules)
 
     @property
     def text(self) -> str:

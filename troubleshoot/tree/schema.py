@@ -79,7 +79,16 @@ _PROPERTIES: dict[str, Any] = {
         },
     },
     "save_as": {"type": "string", "pattern": NAME},
-    "default": _TEXT,
+    "default": {
+        "type": ["string", "number"],
+        "description": "The answer offered first; used when an answers file leaves it out",
+    },
+    "pattern": {"type": "string", "description": "A regular expression the answer must match"},
+    "min": {"type": "number"},
+    "max": {"type": "number"},
+    "min_length": {"type": "integer", "minimum": 0},
+    "max_length": {"type": "integer", "minimum": 0},
+    "invalid": {**_TEXT, "description": "The message shown when an answer breaks a rule"},
     "on_yes": _TARGET,
     "on_no": _TARGET,
     "info": _TEXT,
@@ -116,7 +125,7 @@ def _node_schema(kind: NodeKind) -> dict[str, Any]:
 def tree_schema() -> dict[str, Any]:
     """The schema as a JSON-ready mapping."""
     top: dict[str, Any] = {
-        "format": {"const": 1},
+        "format": {"enum": [1, 1.1, "1.1"]},
         "id": {"type": "string", "pattern": NODE_ID},
         "title": _TEXT,
         "revision": {"type": "integer", "minimum": 1},

@@ -51,9 +51,12 @@ def _mark(node: yaml.Node) -> Mark:
 
 
 def _construct_mapping(loader: _TreeLoader, node: yaml.MappingNode) -> LocatedDict:
-    loader.flatten_mapping(node)
+    written = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)  # merged (`<<: *anchor`) pairs first, then the written ones
+    merged = len(node.value) - written
     result = LocatedDict(_mark(node))
-    for key_node, value_node in node.value:
+    from_merge: set[Any] = set()
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         line, col = _mark(key_node)
         try:
@@ -63,7 +66,12 @@ def _construct_mapping(loader: _TreeLoader, node: yaml.MappingNode) -> LocatedDi
                 Problem(path=loader.path, line=line, col=col, message="a key must be plain text")
             )
             continue
-        if key in result:
+        if index < merged:
+            from_merge.add(key)
+        elif key in from_merge:  # a written key overrides a merged one: not a duplicate
+            from_merge.discard(key)
+            del result[key]
+        if key in result and index >= merged:
             first = result.key_mark(key)[0]
             loader.problems.append(
                 Problem(
