@@ -241,4 +241,3 @@ def test_scenarios_can_override_shared_answers(tmp_path: Path) -> None:
         """,
     )
     assert [r.failures for r in run_file(scenarios, [tmp_path])] == [[], []]
-

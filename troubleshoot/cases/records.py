@@ -48,6 +48,8 @@ class EventKind(StrEnum):
     WRAPUP = "wrapup"
     FOLLOWUP = "followup"
     """A follow-up with the customer was done (its result and their satisfaction)."""
+    SET = "set"
+    """Variables a node's `set` assigned: `value` is {name: value}."""
 
 
 WALK_CHANGES = frozenset(

@@ -8,7 +8,7 @@ its logged answers the same way (`Engine.replay`).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, assert_never
 
 from troubleshoot.errors import TroubleshootError
@@ -41,6 +41,14 @@ class FixTried:
 
 
 @dataclass(frozen=True)
+class Assigned:
+    """Variables a node's `set` assigned on entry (logged as data)."""
+
+    node: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class End:
     """How the walk ended: a resolve node, an escalate node, or "escalate now"."""
 
@@ -65,6 +73,7 @@ class State:
     path: list[str] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     fixes: list[FixTried] = field(default_factory=list)
+    assigned: list[Assigned] = field(default_factory=list)
     step: Step | None = None
     end: End | None = None
     item: int = 0
@@ -167,6 +176,7 @@ class Engine:
                 variables[node.save_as] = None
             elif isinstance(node, m.Return):
                 variables.update((name, None) for name, _ in node.values)
+            variables.update((name, None) for name, _ in node.sets)
         variables.update({name: spec.default for name, spec in self.tree.vars.items()})
         variables.update(dict.fromkeys(m.BUILTIN_VARIABLES, ""))
         variables.update(self.context)
@@ -194,6 +204,7 @@ class Engine:
                 continue
             state.path.append(node_id)
             state.visits[node_id] = state.visits.get(node_id, 0) + 1
+            self._assign(state, node)
             following = self._move(state, node)
             if following is None:
                 return
@@ -202,6 +213,27 @@ class Engine:
             f"the tree goes round in circles without asking anything (last at "
             f"'{node_id}'): add a question or an end to that loop"
         )
+
+    def _assign(self, state: State, node: m.Node) -> None:
+        """Apply the node's `set`, in the order written (later ones see earlier ones)."""
+        if not node.sets:
+            return
+        values: dict[str, Any] = {}
+        for name, source in node.sets:
+            values[name] = state.variables[name] = self._eval(source, state, node)
+        state.assigned.append(Assigned(node.id, values))
+
+    def _choices(self, state: State, node: m.Ask) -> tuple[m.Choice, ...]:
+        """The choices as shown: labels filled in, or made from the `choices_from` list."""
+        if node.choices_from is None:
+            return tuple(replace(c, label=self.render(c.label, state) or "") for c in node.choices)
+        items = state.variables.get(node.choices_from)
+        if not isinstance(items, list) or not items:
+            raise WalkError(
+                f"{node.path}:{node.line}: node '{node.id}': 'choices_from: "
+                f"{node.choices_from}' needs a list with at least one item, not {items!r}"
+            )
+        return tuple(_choice_of(item) for item in items)
 
     def _skip(self, node: m.Node, state: State) -> str:
         if node.next:
@@ -274,7 +306,7 @@ class Engine:
         default = None
         match node:
             case m.Ask():
-                kind, choices = StepKind.of(node.type), node.choices
+                kind, choices = StepKind.of(node.type), self._choices(state, node)
                 default = self.render(node.default, state)
             case m.Try():
                 kind, item, question = StepKind.CONFIRM, node.items[state.item], node.verify
@@ -368,3 +400,11 @@ class Engine:
                 "tree no default escalation"
             )
         return target
+
+
+def _choice_of(item: Any) -> m.Choice:
+    """One `choices_from` item: text or a number, or a mapping with `label` and `value`."""
+    if isinstance(item, dict):
+        label = str(item.get("label", item.get("value", "")))
+        return m.Choice(label, str(item.get("value", label)))
+    return m.Choice(str(item), str(item))

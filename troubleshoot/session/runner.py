@@ -71,7 +71,9 @@ class Runner:
         hits = similar(self.case_log, words, exclude=self.session_id)
         self.prompter.show_similar([hit.session for hit in hits])
         engine = self._engine(intake)
-        return self._walk(engine, engine.start())
+        state = engine.start()
+        self._record_walked(None, state)
+        return self._walk(engine, state)
 
     def resume(self, session_id: str) -> End:
         """Continue a paused session, or pick up an escalated one as the next tier."""
@@ -160,6 +162,7 @@ class Runner:
                     ms=int((time.monotonic() - started) * 1000),
                 )
             )
+            self._record_walked(state, new)
             return new
         if isinstance(action, Back):
             return self._back(engine, state)
@@ -174,6 +177,19 @@ class Runner:
             raise Paused(self.session_id, interrupted=False)
         assert isinstance(action, EscalateNow)
         return engine.escalate_now(state, action.reason.strip() or "escalated by the agent")
+
+    def _record_walked(self, before: State | None, after: State) -> None:
+        """Log what the walk did on its own between two states: `set` assignments."""
+        done = len(before.assigned) if before is not None else 0
+        for assigned in after.assigned[done:]:
+            self._record(
+                Event(
+                    kind=EventKind.SET,
+                    node=assigned.node,
+                    text=", ".join(f"{k} = {v}" for k, v in assigned.values.items()),
+                    value=assigned.values,
+                )
+            )
 
     def _back(self, engine: Engine, state: State) -> State:
         if not state.answers:

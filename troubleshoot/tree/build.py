@@ -24,6 +24,7 @@ from troubleshoot.tree.fields import (
 )
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
 from troubleshoot.tree.rules import check_default, read_rules
+from troubleshoot.tree.vartypes import VAR_TYPES, WrongType, inferred_type, plain, typed_value
 
 TOP_KEYS = (
     "format",
@@ -41,7 +42,6 @@ TOP_KEYS = (
     "library",
 )
 KINDS = tuple(str(kind) for kind in m.NodeKind)
-VAR_TYPES = ("str", "int", "float", "bool", "list")
 ENDING_KINDS = (m.Resolve, m.Escalate, m.Return, m.Goto)
 """Kinds a session never leaves by their own `next` (it is followed only to skip them)."""
 
@@ -185,24 +185,36 @@ class FileBuilder:
                     f"variable name {name!r} must be snake_case (lowercase words joined by '_')",
                 )
                 continue
-            var_type, default = "str", None
-            if isinstance(spec, LocatedDict):
-                fields = Fields(spec, f"variable '{name}'", self.report)
-                fields.check_keys(("type", "default", "description"))
-                var_type = fields.text("type") or "str"
-                if var_type not in VAR_TYPES:
-                    self.report.error(
-                        fields.mark("type"),
-                        f"variable '{name}' has unknown type "
-                        f"'{var_type}' (use one of {', '.join(VAR_TYPES)})"
-                        f"{did_you_mean(var_type, VAR_TYPES)}",
-                    )
-                default = spec.get("default")
-            elif spec is not None:
-                default = spec
-            specs[name] = m.VarSpec(name, var_type, default)
+            specs[name] = self._var(name, spec)
             self.parts.names.add(name)
         return specs
+
+    def _var(self, name: str, spec: Any) -> m.VarSpec:
+        """One declared variable; a `default` must fit a written `type` (it is converted)."""
+        if not isinstance(spec, LocatedDict):
+            return m.VarSpec(name, inferred_type(spec), plain(spec))
+        fields = Fields(spec, f"variable '{name}'", self.report)
+        fields.check_keys(("type", "default", "description"))
+        default = spec.get("default")
+        var_type = fields.text("type")
+        if var_type is None:
+            return m.VarSpec(name, inferred_type(default), plain(default))
+        if var_type not in VAR_TYPES:
+            self.report.error(
+                fields.mark("type"),
+                f"variable '{name}' has unknown type "
+                f"'{var_type}' (use one of {', '.join(VAR_TYPES)})"
+                f"{did_you_mean(var_type, VAR_TYPES)}",
+            )
+            return m.VarSpec(name, "str", plain(default))
+        try:
+            default = typed_value(var_type, default)
+        except WrongType as exc:
+            self.report.error(
+                fields.mark("default"), f"the default of variable '{name}' ({var_type}): {exc}"
+            )
+            default = None
+        return m.VarSpec(name, var_type, default)
 
     def _imports(self) -> None:
         data = self.top.mapping("imports")
@@ -396,6 +408,7 @@ class FileBuilder:
             "links": self._links(fields),
             "when": when,
             "next": self._next(fields, "next"),
+            "sets": self._assignments(fields, "set"),
         }
 
     def _links(self, fields: Fields) -> tuple[m.Link, ...]:
@@ -521,6 +534,7 @@ class FileBuilder:
             type=ask_type,
             save_as=save_as,
             choices=self._choices(fields, ask_type),
+            choices_from=self._choices_from(fields, ask_type),
             default=self._template(fields, "default"),
             on_yes=self._target(fields, "on_yes"),
             on_no=self._target(fields, "on_no"),
@@ -549,6 +563,9 @@ class FileBuilder:
                     where,
                     f"confirm question '{node.id}' needs both 'on_yes' and 'on_no' (or a 'next')",
                 )
+        elif node.choices_from is not None:
+            if not node.next:
+                self.report.error(where, f"question '{node.id}' with 'choices_from' needs a 'next'")
         elif node.type is m.AskType.SELECT:
             if not node.choices:
                 self.report.error(where, f"select question '{node.id}' needs 'choices'")
@@ -558,7 +575,7 @@ class FileBuilder:
                     f"select question '{node.id}': every choice needs "
                     "'next', or the node needs a 'next' for choices without one",
                 )
-        elif node.type is m.AskType.MULTISELECT and not node.choices:
+        elif node.type is m.AskType.MULTISELECT and not node.choices and not node.choices_from:
             self.report.error(where, f"multiselect question '{node.id}' needs 'choices'")
         if (
             node.type is not m.AskType.SELECT
@@ -566,6 +583,30 @@ class FileBuilder:
             and not node.next
         ):
             self.report.error(where, f"{node.type} question '{node.id}' needs a 'next'")
+
+    def _choices_from(self, fields: Fields, ask_type: m.AskType) -> str | None:
+        name = fields.text("choices_from")
+        if name is None:
+            return None
+        mark = fields.mark("choices_from")
+        if ask_type not in (m.AskType.SELECT, m.AskType.MULTISELECT):
+            self.report.error(
+                mark, f"'choices_from' in {fields.where} fits select and multiselect questions only"
+            )
+        if fields.has("choices"):
+            self.report.error(mark, f"{fields.where} has 'choices' and 'choices_from': keep one")
+        if not SNAKE.match(name):
+            self.report.error(mark, f"'choices_from' in {fields.where} must name a list variable")
+            return None
+        declared = self.parts.header.get("vars", {}).get(name)
+        if declared is not None and declared.type != "list":
+            self.report.error(
+                mark,
+                f"'choices_from: {name}' in {fields.where} names a {declared.type} variable: "
+                "it must be a list (declare it with 'type: list')",
+            )
+        self._expression(name, False, mark)
+        return name
 
     @_ways_on
     def _choices(self, fields: Fields, ask_type: m.AskType) -> tuple[m.Choice, ...]:
@@ -599,6 +640,7 @@ class FileBuilder:
                     f"two choices of {fields.where} have the value "
                     f"'{value_text}': give each a different value",
                 )
+            self._expression(label, True, choice.mark("label"))
             choices.append(m.Choice(label, value_text, self._target(choice, "next")))
         if ask_type is m.AskType.CONFIRM and choices:
             self.report.error(
@@ -685,14 +727,16 @@ class FileBuilder:
         target = self._target(fields, "goto")
         return None if target is None else m.Goto(goto=target, **base)
 
-    def _return(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
-        value = fields.raw("return")
+    def _assignments(self, fields: Fields, key: str) -> tuple[tuple[str, str], ...]:
+        """`{name: expression}` of `return` and `set`; each name becomes a known variable."""
+        value = fields.raw(key)
         values: list[tuple[str, str]] = []
         if isinstance(value, LocatedDict):
             for name, expr in value.items():
                 if not isinstance(name, str) or not SNAKE.match(name):
+                    what = "returned" if key == "return" else "assigned"
                     self.report.error(
-                        value.key_mark(name), f"returned name {name!r} must be snake_case"
+                        value.key_mark(name), f"{what} name {name!r} must be snake_case"
                     )
                     continue
                 source = _literal(expr)
@@ -701,11 +745,14 @@ class FileBuilder:
                 self.parts.names.add(name)
         elif value is not None:
             self.report.error(
-                fields.mark("return"),
-                f"'return' in {fields.where} must be a "
+                fields.mark(key),
+                f"'{key}' in {fields.where} must be a "
                 "mapping of names to expressions, e.g. {internet_ok: 'true'}",
             )
-        return m.Return(values=tuple(values), **base)
+        return tuple(values)
+
+    def _return(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
+        return m.Return(values=self._assignments(fields, "return"), **base)
 
     def _escalate(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         return m.Escalate(

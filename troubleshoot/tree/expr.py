@@ -8,6 +8,7 @@ reach templates as variable values, never as template source.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,27 @@ from troubleshoot.tree.model import BUILTIN_VARIABLES, VISITS
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-BUILTINS = frozenset({*BUILTIN_VARIABLES, VISITS, "true", "false", "none", "True", "False", "None"})
+TODAY = "today"
+"""The current date, for date windows in conditions (`purchase_date >= today - days(90)`)."""
+DATE_FUNCTIONS = {
+    "days": lambda n: timedelta(days=n),
+    "weeks": lambda n: timedelta(weeks=n),
+}
+"""Durations to add to or take from a date: `days(90)`, `weeks(2)`."""
+BUILTINS = frozenset(
+    {
+        *BUILTIN_VARIABLES,
+        VISITS,
+        TODAY,
+        *DATE_FUNCTIONS,
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+    }
+)
 _TEMPLATE_MARKERS = ("{{", "{%", "{#")
 
 
@@ -33,7 +54,14 @@ def _env(markdown: bool = False) -> SandboxedEnvironment:
     from jinja2.sandbox import SandboxedEnvironment
 
     finalize = escape_markdown if markdown else None
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=finalize)
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=finalize)
+    env.globals.update(DATE_FUNCTIONS)
+    return env
+
+
+def _with_today(variables: dict[str, Any]) -> dict[str, Any]:
+    """The variables plus `today`, read at each evaluation (a session may cross midnight)."""
+    return {TODAY: date.today(), **variables}
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~])")
@@ -87,7 +115,7 @@ def evaluate(source: str, variables: dict[str, Any]) -> Any:
     from jinja2 import TemplateError, Undefined
 
     try:
-        value = _compiled_expression(source)(**variables)
+        value = _compiled_expression(source)(**_with_today(variables))
     except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from None
     if isinstance(value, Undefined):  # `x.missing` alone: an error only once it is used
@@ -103,6 +131,6 @@ def render(source: str, variables: dict[str, Any], markdown: bool = False) -> st
     from jinja2 import TemplateError
 
     try:
-        return str(_compiled_template(source, markdown).render(**variables))
+        return str(_compiled_template(source, markdown).render(**_with_today(variables)))
     except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError) as exc:
         raise ExpressionError(f"cannot fill in {source!r}: {exc}") from None

@@ -122,6 +122,8 @@ class NodeBase:
     links: tuple[Link, ...] = ()
     when: str | None = None
     next: tuple[Branch, ...] = ()
+    sets: tuple[tuple[str, str], ...] = ()
+    """`set: {name: expression}`: variables assigned on entering the node (format 1.1)."""
 
     @property
     def text(self) -> str:
@@ -151,8 +153,10 @@ class Rules:
     invalid: str | None = None
 
     def __bool__(self) -> bool:
-        return any(v is not None for v in (self.pattern, self.min, self.max, self.min_length,
-                                            self.max_length))
+        return any(
+            v is not None
+            for v in (self.pattern, self.min, self.max, self.min_length, self.max_length)
+        )
 
 
 RULE_KEYS = ("pattern", "min", "max", "min_length", "max_length", "invalid")
@@ -161,7 +165,16 @@ RULE_KEYS = ("pattern", "min", "max", "min_length", "max_length", "invalid")
 @dataclass(frozen=True, kw_only=True)
 class Ask(NodeBase):
     KIND = NodeKind.ASK
-    KEYS = ("type", "choices", "save_as", "default", "on_yes", "on_no", *RULE_KEYS)
+    KEYS = (
+        "type",
+        "choices",
+        "choices_from",
+        "save_as",
+        "default",
+        "on_yes",
+        "on_no",
+        *RULE_KEYS,
+    )
 
     ask: str
     type: AskType = AskType.SELECT
@@ -172,6 +185,8 @@ class Ask(NodeBase):
     on_yes: str | None = None
     on_no: str | None = None
     rules: Rules = field(default_factory=Rules)
+    choices_from: str | None = None
+    """A list variable whose items are the choices (format 1.1)."""
 
     @property
     def text(self) -> str:
@@ -320,7 +335,7 @@ NODE_CLASSES: tuple[type[Node], ...] = (
     Resolve,
 )
 """Every node kind's class, in `NodeKind` order."""
-COMMON_KEYS = ("phase", "say", "body", "help", "links", "when", "next")
+COMMON_KEYS = ("phase", "say", "body", "help", "links", "when", "next", "set")
 """Keys every node kind takes."""
 KIND_KEYS: Mapping[NodeKind, tuple[str, ...]] = {cls.KIND: cls.KEYS for cls in NODE_CLASSES}
 

@@ -102,8 +102,10 @@ def check_default(fields: Fields, node: m.Ask) -> None:
         problem = "must be a date (YYYY-MM-DD or today)"
     elif node.type is m.AskType.CONFIRM and default.lower() not in ("yes", "no"):
         problem = "must be yes or no"
-    elif node.type is m.AskType.SELECT and node.choices and not any(
-        default in (c.value, c.label) for c in node.choices
+    elif (
+        node.type is m.AskType.SELECT
+        and node.choices
+        and not any(default in (c.value, c.label) for c in node.choices)
     ):
         problem = f"must be one of the choices ({', '.join(c.value for c in node.choices)})"
     elif node.rules.pattern and not re.fullmatch(node.rules.pattern, default):

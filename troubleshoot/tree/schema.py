@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from troubleshoot.tree.build import TOP_KEYS, VAR_TYPES
+from troubleshoot.tree.build import TOP_KEYS
 from troubleshoot.tree.fields import FOLLOW_UP_PATTERN, NAME_PATTERN, QUALIFIED_ID_PATTERN
 from troubleshoot.tree.model import CLOSING_OUTCOMES, COMMON_KEYS, KIND_KEYS, AskType, NodeKind
+from troubleshoot.tree.vartypes import VAR_TYPES
 
 SCHEMA_FILE = "tree.schema.json"
 NODE_ID = QUALIFIED_ID_PATTERN
@@ -79,6 +80,16 @@ _PROPERTIES: dict[str, Any] = {
         },
     },
     "save_as": {"type": "string", "pattern": NAME},
+    "choices_from": {
+        "type": "string",
+        "pattern": NAME,
+        "description": "A list variable whose items are the choices",
+    },
+    "set": {
+        "type": "object",
+        "propertyNames": {"pattern": NAME},
+        "description": "Variables assigned on entering the node: {name: expression}",
+    },
     "default": {
         "type": ["string", "number"],
         "description": "The answer offered first; used when an answers file leaves it out",
