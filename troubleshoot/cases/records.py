@@ -50,6 +50,14 @@ class EventKind(StrEnum):
     """A follow-up with the customer was done (its result and their satisfaction)."""
     SET = "set"
     """Variables a node's `set` assigned: `value` is {name: value}."""
+    ACTION = "action"
+    """An action the agent did (ticked): `value` is {"name": ..., "arguments": {...}}."""
+
+
+MASKED = "******"
+"""What the log holds instead of a sensitive answer (and of its value anywhere in a text)."""
+MASKED_VALUE = {"masked": True}
+"""The `value` of the answer event of a sensitive question: `resume` asks it again."""
 
 
 WALK_CHANGES = frozenset(

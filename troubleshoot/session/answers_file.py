@@ -42,7 +42,7 @@ class ScriptedAnswers:
         node_id = step.node.id
         self.asked.add(node_id)
         if node_id not in self.answers:
-            if step.kind == StepKind.INFO:
+            if step.kind in (StepKind.INFO, StepKind.ACTION):
                 return None
             if step.default is not None:
                 return step.default

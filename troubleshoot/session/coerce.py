@@ -23,6 +23,8 @@ def coerce(kind: StepKind, choices: tuple[Choice, ...], raw: Any) -> tuple[Any, 
     match kind:
         case StepKind.INFO:
             return None, "continue"
+        case StepKind.ACTION:
+            return _done(raw)
         case StepKind.CONFIRM:
             return _confirm(raw)
         case StepKind.NUMBER:
@@ -81,6 +83,16 @@ def _date(raw: Any) -> tuple[date, str]:
     except ValueError:
         raise InvalidAnswer(f"expected a date as YYYY-MM-DD (or today), got {raw!r}") from None
     return day, day.isoformat()
+
+
+DONE = frozenset({"done", "yes", "y", "true", "continue"})
+
+
+def _done(raw: Any) -> tuple[bool, str]:
+    """An action is answered by ticking it: done."""
+    if raw is None or raw is True or str(raw).strip().lower() in DONE:
+        return True, "done"
+    raise InvalidAnswer(f"tick the action once it is done (answer done), got {raw!r}")
 
 
 def _text(raw: Any) -> tuple[str, str]:

@@ -8,6 +8,7 @@ its logged answers the same way (`Engine.replay`).
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, assert_never
 
@@ -18,6 +19,7 @@ from troubleshoot.tree import expr
 from troubleshoot.tree import model as m
 
 MAX_MOVES = 10_000
+_ALONE = re.compile(r"\s*\{\{(.*)\}\}\s*", re.S)
 RETURNED = "returned"  # the outcome of a walk started at a sub-tree entry
 
 
@@ -244,7 +246,7 @@ class Engine:
     def _move(self, state: State, node: m.Node) -> str | None:
         """Act on entering `node`: set a step or an end (None), or name the node to go to."""
         match node:
-            case m.Ask() | m.Info():
+            case m.Ask() | m.Info() | m.Action():
                 state.step = self._step(state, node)
             case m.Try() | m.Fix():
                 state.item, state.attempt = 0, 1
@@ -252,6 +254,8 @@ class Engine:
             case m.Route():
                 return self._next(node.route + node.next, state, node)
             case m.Call():
+                for name, value in node.arguments:
+                    state.variables[name] = self._argument(value, state, node)
                 state.stack.append(node.id)
                 return node.call
             case m.Goto():
@@ -298,12 +302,31 @@ class Engine:
             reply=self.render(node.reply, state),
         )
 
-    def _step(self, state: State, node: m.Ask | m.Info | m.Try | m.Fix) -> Step:
+    def _argument(self, value: object, state: State, node: m.Node) -> Any:
+        """A `with` value: one ``{{ expression }}`` gives its value, other text is filled in,
+        numbers and true/false are taken as they are."""
+        if not isinstance(value, str):
+            return value
+        alone = _ALONE.fullmatch(value)
+        if alone is not None and "{{" not in alone[1] and "}}" not in alone[1]:
+            return self._eval(alone[1], state, node)
+        try:
+            return self.render(value, state)
+        except expr.ExpressionError as exc:
+            raise WalkError(f"{node.path}:{node.line}: node '{node.id}': {exc}") from None
+
+    def _action_line(self, state: State, node: m.Action) -> tuple[str, dict[str, Any]]:
+        arguments = {name: self._argument(v, state, node) for name, v in node.arguments}
+        shown = ", ".join(f"{name}: {value}" for name, value in arguments.items())
+        return (f"{node.action} ({shown})" if shown else node.action), arguments
+
+    def _step(self, state: State, node: m.Ask | m.Info | m.Try | m.Fix | m.Action) -> Step:
         key, item, kind = node.id, None, StepKind.INFO
         question = node.text
         choices: tuple[m.Choice, ...] = ()
         steps: tuple[str, ...] = ()
         default = None
+        arguments = None
         match node:
             case m.Ask():
                 kind, choices = StepKind.of(node.type), self._choices(state, node)
@@ -317,13 +340,16 @@ class Engine:
                 key = f"{node.id}#{state.attempt}"
             case m.Info():
                 pass
+            case m.Action():
+                question, arguments = self._action_line(state, node)
+                kind = StepKind.ACTION
             case _:
                 assert_never(node)
         return Step(
             node=node,
             key=key,
             kind=kind,
-            question=self.render(question, state) or "",
+            question=question if arguments is not None else self.render(question, state) or "",
             number=len(state.answers) + 1,
             item=self.render(item, state),
             attempt=state.attempt,
@@ -336,6 +362,7 @@ class Engine:
             help=self.render(node.help, state),
             phase=node.phase or self._caller_phase(state),
             default=default,
+            arguments=arguments,
         )
 
     def _caller_phase(self, state: State) -> str | None:
@@ -355,7 +382,7 @@ class Engine:
                 target = self._after_ask(state, node, value)
             case m.Try() | m.Fix():
                 target = self._after_verify(state=state, node=node, step=step, fixed=bool(value))
-            case m.Info():
+            case m.Info() | m.Action():
                 target = self._next(node.next, state, node)
             case m.Route() | m.Call() | m.Goto() | m.Return() | m.Resolve() | m.Escalate():
                 raise WalkError(f"node '{node.id}' asks nothing, so it takes no answer")

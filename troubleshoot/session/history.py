@@ -35,6 +35,8 @@ def _answer_line(event: Event, lines: list[str]) -> str | None:
         return f"  {event.prompt} -> {event.answer}"
     if event.kind is EventKind.BACK and lines:
         return f"  (went back: '{lines.pop().strip()}' superseded)"
+    if event.kind is EventKind.ACTION:
+        return f"  done: {event.text}"
     if event.kind is EventKind.NOTE:
         return f"  note by {agent}: {event.text}"
     if event.kind is EventKind.ESCALATE:

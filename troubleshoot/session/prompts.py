@@ -171,6 +171,10 @@ class TerminalPrompter:
             self.console.print(Text(f"  {shown}", style="blue"))
         if step.kind == StepKind.INFO:
             self.console.print(Text(step.question, style="bold"))
+        if step.kind == StepKind.ACTION:
+            self.console.print(
+                Text.assemble(("[ ] Do this: ", "bold yellow"), (step.question, "bold"))
+            )
 
     def _draw_item(self, step: Step) -> None:
         from rich.text import Text
@@ -195,7 +199,7 @@ class TerminalPrompter:
                 return self._type_in(step, frame, actions)
             case StepKind.MULTISELECT:
                 return self._check(step, actions)
-            case StepKind.SELECT | StepKind.CONFIRM | StepKind.INFO:
+            case StepKind.SELECT | StepKind.CONFIRM | StepKind.INFO | StepKind.ACTION:
                 return self._select(step, frame, actions)
             case _:
                 assert_never(step.kind)
@@ -206,7 +210,9 @@ class TerminalPrompter:
         hint = TYPED_HINT
         if step.kind is StepKind.DATE:
             hint = f"(YYYY-MM-DD or today; {TYPED_HINT[1:]}"
-        answer = questionary.text(
+        sensitive = isinstance(step.node, Ask) and step.node.sensitive
+        ask = questionary.password if sensitive else questionary.text
+        answer = ask(
             step.question,
             default=_prefill(frame.previous, step.default),
             instruction=hint,
@@ -358,7 +364,10 @@ def menu(frame: Frame) -> list[str]:
 
 def shown_question(step: Step) -> str:
     """The question line of a step as the agent reads it."""
-    return step.question if step.kind is not StepKind.INFO else "Ready to go on?"
+    return {
+        StepKind.INFO: "Ready to go on?",
+        StepKind.ACTION: "Tick it once it is done:",
+    }.get(step.kind, step.question)
 
 
 def answers(step: Step) -> list[tuple[str, str]]:
@@ -374,6 +383,8 @@ def answers(step: Step) -> list[tuple[str, str]]:
             ]
         case StepKind.INFO | StepKind.TEXT | StepKind.NUMBER | StepKind.DATE:
             return [("continue", "Continue")]
+        case StepKind.ACTION:
+            return [("done", "[x] Done")]
         case _:
             assert_never(step.kind)
 

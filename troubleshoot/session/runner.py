@@ -12,6 +12,7 @@ from typing import Any
 
 from troubleshoot.cases.log import CaseLog
 from troubleshoot.cases.records import (
+    MASKED_VALUE,
     Ending,
     Event,
     EventKind,
@@ -30,7 +31,9 @@ from troubleshoot.session.history import (
     handoff,
     history_lines,
 )
+from troubleshoot.session.masking import Masker
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
+from troubleshoot.session.step import Step
 from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, LAST_FIX, Tree
 
 
@@ -49,14 +52,16 @@ class Runner:
         self.session_id = ""
         self.seq = 0  # the last event of the session this runner knows of
         self.undone: Answer | None = None  # the answer just superseded by going back
+        self.masker = Masker(tree)
 
     def _record(self, event: Event) -> None:
         """Log one event, refusing if another agent wrote to the session meanwhile."""
-        self.seq = self.case_log.append_event(
-            self.session_id, replace(event, agent=self.agent), after=self.seq
-        )
+        masked = self.masker.event(replace(event, agent=self.agent))
+        self.seq = self.case_log.append_event(self.session_id, masked, after=self.seq)
 
     def _update(self, update: SessionUpdate) -> None:
+        if update.variables is not None:
+            update = replace(update, variables=self.masker.value(dict(update.variables)))
         self.case_log.update_session(self.session_id, update)
 
     # -- entry points --------------------------------------------------------------------------
@@ -82,7 +87,7 @@ class Runner:
         events = self.case_log.events(self.session_id)
         engine = self._engine(session.intake)
         self.seq = max((e.seq for e in events), default=0)
-        state = engine.replay(effective_answers(events))
+        state = self._replay(engine, effective_answers(events))
         self.prompter.show_history(history_lines(session, events))
         try:
             choice = self._ask_after_escalation() if state.end is not None else None
@@ -94,6 +99,24 @@ class Runner:
         if choice is not None:
             state = self._after_escalation(engine, state, choice)
         return self._walk(engine, state)
+
+    def _replay(self, engine: Engine, answers: list[Answer]) -> State:
+        """The state the logged answers lead to. A sensitive answer is not kept in the log, so
+        the walk stops before it: the question is asked again, and the answers after it are
+        marked superseded (with `back` events) so the log tells the same story."""
+        masked = next((i for i, a in enumerate(answers) if a.value == MASKED_VALUE), None)
+        if masked is None:
+            return engine.replay(answers)
+        for dropped in reversed(answers[masked:]):
+            self._record(
+                Event(
+                    kind=EventKind.BACK,
+                    node=dropped.node,
+                    step=dropped.key,
+                    text="superseded: asked again, as sensitive answers are not kept",
+                )
+            )
+        return engine.replay(answers[:masked])
 
     # -- the walk ------------------------------------------------------------------------------
 
@@ -132,7 +155,13 @@ class Runner:
         assert step is not None
         self._update(SessionUpdate(current_node=step.node.id, variables=state.variables))
         undone = self.undone
-        previous = undone.value if undone is not None and undone.key == step.key else None
+        previous = (
+            undone.value
+            if undone is not None
+            and undone.key == step.key
+            and undone.node not in self.masker.nodes
+            else None
+        )
         frame = Frame(
             title=self.tree.title,
             phases=self.tree.phases,
@@ -149,20 +178,8 @@ class Runner:
                 self.prompter.show_problem(f"'{step.node.id}': {exc}")
                 return state
             self.undone = None
-            given = new.answers[-1]
-            self._record(
-                Event(
-                    kind=EventKind.ANSWER,
-                    node=step.node.id,
-                    step=step.key,
-                    phase=step.phase,
-                    prompt=f"{step.item}: {step.question}" if step.item else step.question,
-                    answer=given.shown,
-                    value=given.value,
-                    ms=int((time.monotonic() - started) * 1000),
-                )
-            )
-            self._record_walked(state, new)
+            self.masker.learn(new)
+            self._record_answer(step=step, before=state, after=new, started=started)
             return new
         if isinstance(action, Back):
             return self._back(engine, state)
@@ -177,6 +194,33 @@ class Runner:
             raise Paused(self.session_id, interrupted=False)
         assert isinstance(action, EscalateNow)
         return engine.escalate_now(state, action.reason.strip() or "escalated by the agent")
+
+    def _record_answer(self, *, step: Step, before: State, after: State, started: float) -> None:
+        """Log the answer to `step`, the action it ticked, and what the walk then did."""
+        given = after.answers[-1]
+        self._record(
+            Event(
+                kind=EventKind.ANSWER,
+                node=step.node.id,
+                step=step.key,
+                phase=step.phase,
+                prompt=f"{step.item}: {step.question}" if step.item else step.question,
+                answer=given.shown,
+                value=given.value,
+                ms=int((time.monotonic() - started) * 1000),
+            )
+        )
+        if step.arguments is not None:
+            self._record(
+                Event(
+                    kind=EventKind.ACTION,
+                    node=step.node.id,
+                    phase=step.phase,
+                    text=step.question,
+                    value={"name": step.node.text, "arguments": step.arguments},
+                )
+            )
+        self._record_walked(before, after)
 
     def _record_walked(self, before: State | None, after: State) -> None:
         """Log what the walk did on its own between two states: `set` assignments."""
@@ -265,9 +309,12 @@ class Runner:
             fixed_by=state.variables.get(LAST_FIX) or None,
         )
         self.seq = self.case_log.finish_session(
-            self.session_id, replace(event, agent=self.agent), ending, after=self.seq
+            self.session_id,
+            self.masker.event(replace(event, agent=self.agent)),
+            self.masker.ending(ending),
+            after=self.seq,
         )
-        self.prompter.show_end(end, state, text)
+        self.prompter.show_end(self.masker.end(end), state, self.masker.text(text))
         self._wrapup(end)
         return end
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from troubleshoot.tree import model as m
 
 
 class StepKind(StrEnum):
-    """How a step is answered: the question types of `ask` nodes, plus `info` (continue)."""
+    """How a step is answered: the question types of `ask` nodes, plus `info` (continue) and
+    `action` (done)."""
 
     SELECT = "select"
     CONFIRM = "confirm"
@@ -18,6 +20,8 @@ class StepKind(StrEnum):
     MULTISELECT = "multiselect"
     DATE = "date"
     INFO = "info"
+    ACTION = "action"
+    """An action node's checklist line: the agent ticks it once done."""
 
     @classmethod
     def of(cls, ask_type: m.AskType) -> StepKind:
@@ -43,3 +47,5 @@ class Step:
     phase: str | None = None
     default: str | None = None
     """The answer offered first (an `ask`'s `default`, filled in)."""
+    arguments: dict[str, Any] | None = None
+    """An action's arguments, filled in (for its `action` event)."""

@@ -73,6 +73,9 @@ class FileParts:
     expressions: list[Expression] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
     imports: dict[str, tuple[str, Mark]] = field(default_factory=dict)
+    arguments: list[Reference] = field(default_factory=list)
+    """`with` names of `call` nodes, as ``called-node-id/name``: checked against the `vars` of
+    the file holding the called node."""
     broken: set[str] = field(default_factory=set)
     """Ids of nodes written but not built (already reported): not "unknown" when referenced."""
     unsure: bool = False
@@ -357,6 +360,8 @@ class FileBuilder:
                 return self._escalate(fields, base)
             case m.NodeKind.RESOLVE:
                 return self._resolve(fields, base)
+            case m.NodeKind.ACTION:
+                return self._action(fields, base)
             case _:
                 assert_never(kind)
 
@@ -539,6 +544,7 @@ class FileBuilder:
             on_yes=self._target(fields, "on_yes"),
             on_no=self._target(fields, "on_no"),
             rules=read_rules(fields, ask_type),
+            sensitive=fields.boolean("sensitive"),
             **base,
         )
         self._check_ask_ways_on(node, fields)
@@ -720,7 +726,56 @@ class FileBuilder:
                 f"call node '{base['id']}' needs a 'next': where "
                 "to continue when the sub-tree returns",
             )
-        return m.Call(call=target, **base)
+        arguments = self._arguments(fields)
+        with_marks = fields.raw("with")
+        for name, _ in arguments:
+            mark = with_marks.key_mark(name) if isinstance(with_marks, LocatedDict) else (1, 1)
+            self.parts.arguments.append(Reference(f"{target}/{name}", self.report.path, mark))
+        return m.Call(call=target, arguments=arguments, **base)
+
+    def _arguments(self, fields: Fields) -> tuple[m.Argument, ...]:
+        """`with: {name: value}`: text is a template, other scalars are taken as they are."""
+        value = fields.raw("with")
+        if value is None:
+            return ()
+        if not isinstance(value, LocatedDict):
+            self.report.error(
+                fields.mark("with"),
+                f"'with' in {fields.where} must be a mapping of names to values, "
+                "e.g. {amount: '{{ refund }}'}",
+            )
+            return ()
+        found: list[m.Argument] = []
+        for name, item in value.items():
+            mark = value.value_mark(name)
+            if not isinstance(name, str) or not SNAKE.match(name):
+                self.report.error(
+                    value.key_mark(name), f"argument name {name!r} must be snake_case"
+                )
+            elif isinstance(item, (dict, list)):
+                self.report.error(
+                    mark, f"argument '{name}' of {fields.where} must be text or a number"
+                )
+            else:
+                if isinstance(item, str):
+                    self._expression(item, True, mark)
+                found.append((name, item))
+        return tuple(found)
+
+    def _action(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
+        name = fields.text("action", required=True)
+        if name is None:
+            return None
+        if "{{" in name or "{%" in name:
+            self.report.error(
+                fields.mark("action"),
+                f"the action name in {fields.where} is counted in stats, so it is plain text: "
+                "put what changes in 'with'",
+            )
+        node = m.Action(action=name, arguments=self._arguments(fields), **base)
+        if not node.next:
+            self.report.error(fields.data.mark, f"action node '{node.id}' needs a 'next'")
+        return node
 
     @_ways_on
     def _goto(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:

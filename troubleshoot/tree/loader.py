@@ -181,6 +181,34 @@ def _check_references(
                 )
 
 
+def _check_arguments(files: list[_File], problems: list[Problem]) -> None:
+    """Each `with` name of a `call` must be a variable the called file declares in `vars`
+    (its parameters, with their defaults)."""
+    for file in files:
+        for ref in file.parts.arguments:
+            target, name = ref.target.rsplit("/", 1)
+            callee = _file_of(files, target)
+            if callee is None:
+                continue  # the unknown node is reported already
+            declared = callee.parts.header.get("vars", {})
+            if name not in declared:
+                problems.append(
+                    Problem(
+                        ref.path,
+                        *ref.mark,
+                        f"'{name}' is not a variable of {callee.path.name}"
+                        f"{did_you_mean(name, declared)}: a called sub-tree takes as arguments "
+                        "the variables it declares under 'vars'",
+                    )
+                )
+
+
+def _file_of(files: list[_File], node_id: str) -> _File | None:
+    """The file whose nodes include `node_id` (the longest matching prefix)."""
+    owners = [f for f in files if node_id in f.parts.nodes]
+    return owners[0] if owners else None
+
+
 def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
     from troubleshoot.tree.expr import ExpressionError, names_in_expression, names_in_template
 
@@ -234,6 +262,7 @@ def check_file(
         f.parts.broken or f.parts.unsure or _failed_imports(f) for f in assembly.files
     )
     _check_expressions(assembly.files, problems)
+    _check_arguments(assembly.files, problems)
     header = main.parts.header
     if "id" not in header:  # the format was refused before anything else was read
         return None, sorted(set(problems))

@@ -1,9 +1,9 @@
 """The decision-tree model: frozen dataclasses built by the loader and read by the engine.
 
 One class per node kind (`Ask`, `Info`, `Route`, `Try`, `Fix`, `Call`, `Goto`, `Return`,
-`Escalate`, `Resolve`); `Node` is their union. Each class declares its kind once: its `KIND`
-(the YAML key), its own `KEYS`, and its outgoing `edges()`. Nodes of imported sub-trees live in
-the same `Tree.nodes` mapping under qualified ids (``alias.node-id``).
+`Escalate`, `Resolve`, `Action`); `Node` is their union. Each class declares its kind once: its
+`KIND` (the YAML key), its own `KEYS`, and its outgoing `edges()`. Nodes of imported sub-trees
+live in the same `Tree.nodes` mapping under qualified ids (``alias.node-id``).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class NodeKind(StrEnum):
     RETURN = "return"
     ESCALATE = "escalate"
     RESOLVE = "resolve"
+    ACTION = "action"
 
 
 class AskType(StrEnum):
@@ -94,6 +95,11 @@ class Choice:
 class Link:
     title: str
     url: str
+
+
+Argument = tuple[str, object]
+"""One `with:` argument: its name and the value as written (text may be a template; a text
+that is one ``{{ expression }}`` gives the expression's value)."""
 
 
 Edge = tuple[str, str]
@@ -173,6 +179,7 @@ class Ask(NodeBase):
         "default",
         "on_yes",
         "on_no",
+        "sensitive",
         *RULE_KEYS,
     )
 
@@ -187,6 +194,8 @@ class Ask(NodeBase):
     rules: Rules = field(default_factory=Rules)
     choices_from: str | None = None
     """A list variable whose items are the choices (format 1.1)."""
+    sensitive: bool = False
+    """Used for routing, never logged in clear (a PIN, a security answer; format 1.1)."""
 
     @property
     def text(self) -> str:
@@ -260,8 +269,11 @@ class Fix(NodeBase):
 @dataclass(frozen=True, kw_only=True)
 class Call(NodeBase):
     KIND = NodeKind.CALL
+    KEYS = ("with",)
 
     call: str
+    arguments: tuple[Argument, ...] = ()
+    """`with:` values set as variables before the sub-tree starts (format 1.1)."""
 
     @property
     def text(self) -> str:
@@ -286,6 +298,22 @@ class Return(NodeBase):
     KIND = NodeKind.RETURN
 
     values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action(NodeBase):
+    """Something the agent does in another system ("Offer refund"), with its arguments: shown as
+    a checklist line the agent ticks, logged as an `action` event (format 1.1)."""
+
+    KIND = NodeKind.ACTION
+    KEYS = ("with",)
+
+    action: str
+    arguments: tuple[Argument, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.action
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -321,7 +349,7 @@ def _verify_edges(on_fixed: str | None, on_not_fixed: str | None) -> list[Edge]:
     return [(w, t) for w, t in (("fixed", on_fixed), ("not fixed", on_not_fixed)) if t]
 
 
-Node = Ask | Info | Route | Try | Fix | Call | Goto | Return | Escalate | Resolve
+Node = Ask | Info | Route | Try | Fix | Call | Goto | Return | Escalate | Resolve | Action
 NODE_CLASSES: tuple[type[Node], ...] = (
     Ask,
     Info,
@@ -333,6 +361,7 @@ NODE_CLASSES: tuple[type[Node], ...] = (
     Return,
     Escalate,
     Resolve,
+    Action,
 )
 """Every node kind's class, in `NodeKind` order."""
 COMMON_KEYS = ("phase", "say", "body", "help", "links", "when", "next", "set")

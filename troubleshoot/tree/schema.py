@@ -80,6 +80,10 @@ _PROPERTIES: dict[str, Any] = {
         },
     },
     "save_as": {"type": "string", "pattern": NAME},
+    "sensitive": {
+        "type": "boolean",
+        "description": "The answer is used for routing but logged masked",
+    },
     "choices_from": {
         "type": "string",
         "pattern": NAME,
@@ -112,6 +116,13 @@ _PROPERTIES: dict[str, Any] = {
     "steps": _TEXT_LIST,
     "max_attempts": {"type": "integer", "minimum": 1},
     "call": _TARGET,
+    "action": {**_TEXT, "description": "The name of something the agent does in another system"},
+    "with": {
+        "type": "object",
+        "propertyNames": {"pattern": NAME},
+        "additionalProperties": {"type": ["string", "number", "boolean"]},
+        "description": "Arguments: text is a template; one {{ expression }} gives its value",
+    },
     "goto": _TARGET,
     "return": {"type": "object", "propertyNames": {"pattern": NAME}},
     "escalate": _TEXT,

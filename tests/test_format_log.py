@@ -1,0 +1,193 @@
+"""Format 1.1 in the case log: `set` and `action` as structured events, and sensitive answers
+masked everywhere the log keeps text (events, variables, summaries, FTS, the file itself)."""
+
+from __future__ import annotations
+
+import sqlite3
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from troubleshoot.cases.log import CaseLog, open_case_log
+from troubleshoot.cases.records import MASKED, EventKind, Intake, SessionFilter, SessionRecord
+from troubleshoot.errors import Paused
+from troubleshoot.session.engine import End, State
+from troubleshoot.session.history import handoff, history_lines
+from troubleshoot.session.prompts import Action, Frame, Give, Pause, WrapUp
+from troubleshoot.session.runner import Runner
+from troubleshoot.session.step import Step
+from troubleshoot.tree.loader import load_tree
+
+SECRET = "7391"
+TREE = """\
+    format: 1.1
+    id: verify-refund
+    title: Verify the account, then refund
+    escalation: {default: tier2}
+    start: pin
+    nodes:
+      pin:
+        ask: The customer's 4-digit PIN?
+        type: text
+        save_as: pin
+        sensitive: true
+        pattern: '[0-9]{4}'
+        next: check
+      check:
+        set: {refund: 64, note: '"checked " ~ pin'}
+        route:
+          - {when: 'pin[0] == "7"', then: refund}
+          - else: tier2
+      refund:
+        action: Offer refund
+        with: {amount: "{{ refund }}", reason: damaged item, code: "PIN {{ pin }}"}
+        next: done
+      done:
+        resolve: "Refunded {{ refund }} (pin {{ pin }})"
+        reply: Your refund of {{ refund }} is on its way.
+      tier2: {escalate: tier2, reason: "wrong PIN {{ pin }}"}
+    """
+
+
+class Prompter:
+    """Answers each step with the next value; remembers the steps it was shown."""
+
+    def __init__(self, *answers: Any) -> None:
+        self.answers = list(answers)
+        self.steps: list[Step] = []
+        self.handoffs: list[str | None] = []
+
+    def intake(self, given: Intake) -> Intake:
+        return Intake(ticket="T-1", customer="I want my money back")
+
+    def show_similar(self, cases: list[SessionRecord]) -> None:
+        pass
+
+    def show_history(self, lines: list[str]) -> None:
+        pass
+
+    def ask(self, step: Step, frame: Frame) -> Action:
+        self.steps.append(step)
+        given = self.answers.pop(0)
+        return given if isinstance(given, Pause) else Give(given)
+
+    def show_problem(self, message: str) -> None:
+        raise AssertionError(message)
+
+    def show_end(self, end: End, state: State, handoff: str | None) -> None:
+        self.handoffs.append(handoff)
+
+    def wrapup(self, end: End, suggested_follow_up: str | None) -> WrapUp:
+        return WrapUp(note="done")
+
+    def pick(self, question: str, options: list[tuple[str, str]]) -> str:
+        raise AssertionError(question)
+
+
+@pytest.fixture
+def tree_path(tmp_path: Path) -> Path:
+    path = tmp_path / "trees" / "verify-refund.tree.yaml"
+    path.parent.mkdir()
+    path.write_text(textwrap.dedent(TREE), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cases.db"
+
+
+@pytest.fixture
+def case_log(db: Path) -> Iterator[CaseLog]:
+    with open_case_log(str(db)) as log:
+        yield log
+
+
+def run(case_log: CaseLog, tree_path: Path, *answers: Any) -> tuple[Runner, Prompter]:
+    tree = load_tree(tree_path, tree_path.parent)
+    prompter = Prompter(*answers)
+    runner = Runner(tree=tree, case_log=case_log, prompter=prompter, agent="ann")
+    runner.run(Intake())
+    return runner, prompter
+
+
+def test_set_and_action_are_structured_events(case_log: CaseLog, tree_path: Path) -> None:
+    runner, prompter = run(case_log, tree_path, SECRET, "done")
+    events = case_log.events(runner.session_id)
+    [assigned] = [e for e in events if e.kind is EventKind.SET]
+    assert (assigned.node, assigned.value) == ("check", {"refund": 64, "note": f"checked {MASKED}"})
+    [action] = [e for e in events if e.kind is EventKind.ACTION]
+    assert action.node == "refund"
+    assert action.value == {
+        "name": "Offer refund",
+        "arguments": {"amount": 64, "reason": "damaged item", "code": f"PIN {MASKED}"},
+    }
+    assert action.text == f"Offer refund (amount: 64, reason: damaged item, code: PIN {MASKED})"
+    assert prompter.steps[1].question == (
+        f"Offer refund (amount: 64, reason: damaged item, code: PIN {SECRET})"
+    )
+
+
+def test_a_sensitive_answer_routes_but_is_logged_masked(case_log: CaseLog, tree_path: Path) -> None:
+    runner, _ = run(case_log, tree_path, SECRET, "done")
+    session = case_log.get_session(runner.session_id)
+    assert session.outcome == "resolved"
+    assert session.summary == f"Refunded 64 (pin {MASKED})"
+    assert session.variables["pin"] == MASKED
+    [answer] = [e for e in case_log.events(runner.session_id) if e.node == "pin"]
+    assert (answer.answer, answer.value) == (MASKED, {"masked": True})
+
+
+def test_the_clear_value_is_nowhere_in_the_database(
+    case_log: CaseLog, tree_path: Path, db: Path
+) -> None:
+    run(case_log, tree_path, SECRET, "done")
+    run(case_log, tree_path, "1234")  # a wrong PIN: escalated, its reason masked too
+    escalated = [s for s in case_log.list_sessions(SessionFilter()) if s.status == "escalated"]
+    assert escalated[0].escalation_reason == f"wrong PIN {MASKED}"
+    case_log.close()
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(f"{db}{suffix}")
+        if path.exists():
+            assert SECRET.encode() not in path.read_bytes(), path.name
+            assert b"1234" not in path.read_bytes(), path.name
+    with sqlite3.connect(db) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        assert {"events_fts", "sessions_fts"} <= set(tables)
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM [{table}]"):
+                assert SECRET not in repr(row), table
+        for fts in ("events_fts", "sessions_fts"):
+            hits = conn.execute(f"SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH ?", (SECRET,))
+            assert hits.fetchone()[0] == 0
+
+
+def test_the_handoff_and_history_show_it_masked(case_log: CaseLog, tree_path: Path) -> None:
+    runner, prompter = run(case_log, tree_path, "1234")
+    assert prompter.handoffs[0] is not None and "1234" not in prompter.handoffs[0]
+    assert f"-> {MASKED}" in prompter.handoffs[0]
+    session = case_log.get_session(runner.session_id)
+    events = case_log.events(runner.session_id)
+    lines = "\n".join(history_lines(session, events))
+    assert "1234" not in lines and MASKED in lines
+    text = handoff(
+        session=session, events=events, state=State(variables={}), tier=None, reason=None
+    )
+    assert "1234" not in text
+
+
+def test_resume_asks_a_sensitive_question_again(case_log: CaseLog, tree_path: Path) -> None:
+    tree = load_tree(tree_path, tree_path.parent)
+    first = Runner(tree=tree, case_log=case_log, prompter=Prompter(SECRET, Pause()), agent="ann")
+    with pytest.raises(Paused):
+        first.run(Intake())
+    later = Prompter(SECRET, "done")
+    end = Runner(tree=tree, case_log=case_log, prompter=later, agent="bob").resume(first.session_id)
+    assert [s.node.id for s in later.steps] == ["pin", "refund"]
+    assert end.outcome == "resolved"
+    kinds = [str(e.kind) for e in case_log.events(first.session_id)]
+    assert kinds[:4] == ["start", "answer", "set", "pause"]
+    assert kinds[4:6] == ["back", "resume"]
