@@ -191,3 +191,37 @@ def test_resume_asks_a_sensitive_question_again(case_log: CaseLog, tree_path: Pa
     kinds = [str(e.kind) for e in case_log.events(first.session_id)]
     assert kinds[:4] == ["start", "answer", "set", "pause"]
     assert kinds[4:6] == ["back", "resume"]
+
+
+def test_scenarios_check_actions_and_may_leave_them_out(tree_path: Path) -> None:
+    from troubleshoot.session.scenarios import run_file
+
+    scenarios = tree_path.parent / "verify-refund.scenarios.yaml"
+    scenarios.write_text(
+        textwrap.dedent(
+            """\
+            scenarios:
+              - name: refund
+                answers: {pin: "7391"}
+                expect:
+                  outcome: resolved
+                  actions: [{Offer refund: {amount: 64, reason: damaged item}}]
+              - name: wrong arguments
+                answers: {pin: "7391"}
+                expect: {outcome: resolved, actions: [{Offer refund: {amount: 65}}]}
+              - name: wrong pin
+                answers: {pin: "1234"}
+                expect: {outcome: escalated, actions: []}
+            """
+        ),
+        encoding="utf-8",
+    )
+    results = run_file(scenarios, [tree_path.parent])
+    assert [r.failures for r in results] == [
+        [],
+        [
+            "action Offer refund: expected arguments {'amount': 65}, got "
+            "{'amount': 64, 'reason': 'damaged item', 'code': 'PIN 7391'}"
+        ],
+        [],
+    ]

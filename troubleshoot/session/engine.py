@@ -76,6 +76,8 @@ class State:
     answers: list[Answer] = field(default_factory=list)
     fixes: list[FixTried] = field(default_factory=list)
     assigned: list[Assigned] = field(default_factory=list)
+    actions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """The actions ticked, in order: (name, arguments)."""
     step: Step | None = None
     end: End | None = None
     item: int = 0
@@ -382,7 +384,10 @@ class Engine:
                 target = self._after_ask(state, node, value)
             case m.Try() | m.Fix():
                 target = self._after_verify(state=state, node=node, step=step, fixed=bool(value))
-            case m.Info() | m.Action():
+            case m.Info():
+                target = self._next(node.next, state, node)
+            case m.Action():
+                state.actions.append((node.action, dict(step.arguments or {})))
                 target = self._next(node.next, state, node)
             case m.Route() | m.Call() | m.Goto() | m.Return() | m.Resolve() | m.Escalate():
                 raise WalkError(f"node '{node.id}' asks nothing, so it takes no answer")

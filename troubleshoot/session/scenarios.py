@@ -19,7 +19,7 @@ from troubleshoot.tree.model import Tree
 
 SUFFIX = ".scenarios.yaml"
 MAX_STEPS = 1_000
-EXPECT_KEYS = ("outcome", "end", "path", "fixed_by", "variables")
+EXPECT_KEYS = ("outcome", "end", "path", "fixed_by", "variables", "actions")
 
 
 @dataclass
@@ -159,11 +159,28 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
             n=2,
         )
         failures.append("path differs:\n" + "\n".join(diff))
+    if "actions" in expect:
+        failures += _compare_actions(expect["actions"] or [], state.actions)
     for name, value in (expect.get("variables") or {}).items():
         if state.variables.get(name) != value:
             failures.append(
                 f"variable {name}: expected {value!r}, got {state.variables.get(name)!r}"
             )
+    return failures
+
+
+def _compare_actions(expected: list[Any], done: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """`actions: [name, {name: arguments}]`: the actions ticked, in order; arguments are
+    compared when given (text as written: `{Offer refund: {amount: 64}}`)."""
+    names = [name for name, _ in done]
+    wanted = [next(iter(e)) if isinstance(e, dict) and e else str(e) for e in expected]
+    if wanted != names:
+        return [f"actions: expected {wanted}, got {names}"]
+    failures = []
+    for item, (name, arguments) in zip(expected, done, strict=True):
+        given = item.get(name) if isinstance(item, dict) else None
+        if isinstance(given, dict) and any(arguments.get(k) != v for k, v in given.items()):
+            failures.append(f"action {name}: expected arguments {dict(given)}, got {arguments}")
     return failures
 
 
