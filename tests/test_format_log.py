@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import textwrap
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +226,45 @@ def test_scenarios_check_actions_and_may_leave_them_out(tree_path: Path) -> None
         ],
         [],
     ]
+
+
+def test_variables_given_before_the_start_are_logged_and_kept_on_resume(
+    case_log: CaseLog, tmp_path: Path
+) -> None:
+    path = tmp_path / "trees" / "greet.tree.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        textwrap.dedent(
+            """\
+            format: 1.1
+            id: greet
+            title: Greet
+            vars: {since: {type: date}}
+            start: ok
+            nodes:
+              ok: {ask: "Ordered {{ since }}?", type: confirm, on_yes: done, on_no: done}
+              done: {resolve: "Since {{ since }}"}
+            """
+        ),
+        encoding="utf-8",
+    )
+    tree = load_tree(path, path.parent)
+    first = Runner(
+        tree=tree,
+        case_log=case_log,
+        prompter=Prompter(Pause()),
+        agent="ann",
+        presets={"since": date(2026, 11, 2)},
+    )
+    with pytest.raises(Paused):
+        first.run(Intake())
+    [given] = [e for e in case_log.events(first.session_id) if e.kind is EventKind.SET]
+    assert (given.node, given.value, given.text) == (
+        None,
+        {"since": "2026-11-02"},
+        "since = 2026-11-02",
+    )
+    later = Prompter("yes")
+    end = Runner(tree=tree, case_log=case_log, prompter=later, agent="bob").resume(first.session_id)
+    assert later.steps[0].question == "Ordered 2026-11-02?"
+    assert end.summary == "Since 2026-11-02"

@@ -19,6 +19,7 @@ from troubleshoot.tree import expr
 from troubleshoot.tree import model as m
 
 MAX_MOVES = 10_000
+_PREFILLED = (m.AskType.TEXT, m.AskType.NUMBER, m.AskType.DATE, m.AskType.SELECT)
 _ALONE = re.compile(r"\s*\{\{(.*)\}\}\s*", re.S)
 RETURNED = "returned"  # the outcome of a walk started at a sub-tree entry
 
@@ -61,6 +62,8 @@ class End:
     follow_up: str | None = None
     tier: str | None = None
     reason: str | None = None
+    say: str | None = None
+    """The end node's `say`, shown before the reply draft."""
 
     @property
     def escalated(self) -> bool:
@@ -293,6 +296,7 @@ class Engine:
                 summary=self.render(node.summary, state) or "",
                 reply=self.render(node.reply, state),
                 follow_up=node.follow_up,
+                say=self.render(node.say, state),
             )
         reason = self.render(node.reason, state)
         return End(
@@ -302,6 +306,7 @@ class Engine:
             reason=reason,
             summary=f"Escalated to {node.tier}" + (f": {reason}" if reason else ""),
             reply=self.render(node.reply, state),
+            say=self.render(node.say, state),
         )
 
     def _argument(self, value: object, state: State, node: m.Node) -> Any:
@@ -316,6 +321,16 @@ class Engine:
             return self.render(value, state)
         except expr.ExpressionError as exc:
             raise WalkError(f"{node.path}:{node.line}: node '{node.id}': {exc}") from None
+
+    def _default(self, state: State, node: m.Ask) -> str | None:
+        """The answer offered first: the node's `default`, else the value its variable already
+        has (given with `--set` or `vars:`, or an earlier answer)."""
+        if node.default is not None:
+            return self.render(node.default, state)
+        known = state.variables.get(node.save_as) if node.save_as else None
+        if known is None or known == "" or node.type not in _PREFILLED:
+            return None
+        return str(known)
 
     def _action_line(self, state: State, node: m.Action) -> tuple[str, dict[str, Any]]:
         arguments = {name: self._argument(v, state, node) for name, v in node.arguments}
@@ -332,7 +347,7 @@ class Engine:
         match node:
             case m.Ask():
                 kind, choices = StepKind.of(node.type), self._choices(state, node)
-                default = self.render(node.default, state)
+                default = self._default(state, node)
             case m.Try():
                 kind, item, question = StepKind.CONFIRM, node.items[state.item], node.verify
                 key = f"{node.id}#{state.item + 1}"

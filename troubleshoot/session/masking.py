@@ -83,4 +83,5 @@ class Masker:
             summary=self.text(end.summary) or "",
             reply=self.text(end.reply),
             reason=self.text(end.reason),
+            say=self.text(end.say),
         )

@@ -325,6 +325,8 @@ class TerminalPrompter:
     def show_end(self, end: End, state: State, handoff: str | None) -> None:
         style = "yellow" if end.escalated else "green"
         self._panel(end.summary, f"Outcome: {end.outcome}", style)
+        if end.say:
+            self._panel(end.say, "Say to the customer", "green")
         if handoff:
             self._panel(handoff, "Hand-off summary for the next tier", "yellow")
         if end.reply:

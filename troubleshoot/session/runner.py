@@ -7,6 +7,7 @@ killed terminal loses nothing that was answered; `resume` replays the logged ans
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -32,6 +33,7 @@ from troubleshoot.session.history import (
     history_lines,
 )
 from troubleshoot.session.masking import Masker
+from troubleshoot.session.presets import known_lines, logged_presets
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
 from troubleshoot.session.step import Step
 from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, LAST_FIX, Tree
@@ -44,8 +46,18 @@ class InputEnded(TroubleshootError):
 class Runner:
     """Runs one session of `tree` for `agent`, logging it to `case_log`."""
 
-    def __init__(self, *, tree: Tree, case_log: CaseLog, prompter: Prompter, agent: str) -> None:
+    def __init__(
+        self,
+        *,
+        tree: Tree,
+        case_log: CaseLog,
+        prompter: Prompter,
+        agent: str,
+        presets: Mapping[str, Any] | None = None,
+    ) -> None:
+        """`presets`: declared variables known before the start (checked and typed)."""
         self.tree = tree
+        self.presets = dict(presets or {})
         self.case_log = case_log
         self.prompter = prompter
         self.agent = agent
@@ -75,6 +87,15 @@ class Runner:
         words = " ".join(v for v in (intake.customer, intake.ticket) if v)
         hits = similar(self.case_log, words, exclude=self.session_id)
         self.prompter.show_similar([hit.session for hit in hits])
+        if self.presets:
+            self._record(
+                Event(
+                    kind=EventKind.SET,
+                    text=", ".join(f"{k} = {v}" for k, v in self.presets.items()),
+                    value=self.presets,
+                )
+            )
+            self.prompter.show_history(known_lines(self.presets))
         engine = self._engine(intake)
         state = engine.start()
         self._record_walked(None, state)
@@ -85,6 +106,7 @@ class Runner:
         session = self.case_log.get_session(session_id)
         self.session_id = session.id
         events = self.case_log.events(self.session_id)
+        self.presets = logged_presets(self.tree, events)
         engine = self._engine(session.intake)
         self.seq = max((e.seq for e in events), default=0)
         state = self._replay(engine, effective_answers(events))
@@ -122,7 +144,7 @@ class Runner:
 
     def _engine(self, intake: Intake) -> Engine:
         context = {k: v or "" for k, v in asdict(intake).items()}
-        return Engine(self.tree, {**context, AGENT: self.agent})
+        return Engine(self.tree, {**context, AGENT: self.agent, **self.presets})
 
     def _walk(self, engine: Engine, state: State) -> End:
         try:

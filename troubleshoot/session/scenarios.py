@@ -11,8 +11,10 @@ from troubleshoot.errors import AnswersError, TroubleshootError
 from troubleshoot.session.answers_file import ScriptedAnswers, read_mapping
 from troubleshoot.session.coerce import InvalidAnswer
 from troubleshoot.session.engine import Engine, State
+from troubleshoot.session.presets import preset_variables
 from troubleshoot.tree import catalog
 from troubleshoot.tree import model as m
+from troubleshoot.tree.lint import reachable
 from troubleshoot.tree.loader import load_tree
 from troubleshoot.tree.located import LocatedDict
 from troubleshoot.tree.model import Tree
@@ -105,7 +107,9 @@ def _run_one(*, path: Path, tree: Tree, index: int, item: Any) -> Result:
     script = ScriptedAnswers(dict(answers), f"{path.name}, scenario '{result.name}'")
     try:
         script.check_against(tree)
-        state = walk(Engine(tree, item.get("intake") or {}, entry=entry), script)
+        presets = preset_variables(tree, item.get("vars") or {}, script.source)
+        context = {**(item.get("intake") or {}), **presets}
+        state = walk(Engine(tree, context, entry=entry), script)
     except TroubleshootError as exc:
         result.failures.append(str(exc))
         return result
@@ -196,7 +200,7 @@ def _coverage(*, path: Path, tree: Tree, scenarios: list[Any], ends: set[str | N
             for s in scenarios
             if isinstance(s, dict) and isinstance(s.get("expect"), dict)
         }
-        missing = [o for o in tree.outcomes() if o not in expected]
+        missing = [o for o in tree.outcomes(only=reachable(tree)) if o not in expected]
         what = "no scenario expects the outcome(s)"
     if not missing:
         return Result(path, "")

@@ -74,6 +74,8 @@ class ScriptedPrompter:
 
     def show_end(self, end: End, state: State, handoff: str | None) -> None:
         self._line(f"Outcome: {end.outcome} - {end.summary}")
+        if end.say:
+            self._line(f"Say to the customer: {end.say}")
         if handoff:
             self._line(handoff)
         if end.reply:

@@ -196,9 +196,9 @@ def _check_arguments(files: list[_File], problems: list[Problem]) -> None:
                     Problem(
                         ref.path,
                         *ref.mark,
-                        f"'{name}' is not a variable of {callee.path.name}"
-                        f"{did_you_mean(name, declared)}: a called sub-tree takes as arguments "
-                        "the variables it declares under 'vars'",
+                        f"'{name}' is not a variable of {callee.path.name} (a called sub-tree "
+                        "takes as arguments the variables it declares under 'vars')"
+                        f"{did_you_mean(name, declared)}",
                     )
                 )
 
@@ -237,8 +237,9 @@ def _all_vars(files: list[_File]) -> dict[str, m.VarSpec]:
     """The `vars` of the file and of every file it imports (variables are shared by name, so an
     imported library's defaults apply too); the importing file's own declaration wins."""
     found: dict[str, m.VarSpec] = {}
-    for file in reversed(files):
-        found.update(file.parts.header.get("vars", {}))
+    for file in files:  # the importing file first
+        for name, spec in file.parts.header.get("vars", {}).items():
+            found.setdefault(name, spec)
     return found
 
 

@@ -8,7 +8,7 @@ live in the same `Tree.nodes` mapping under qualified ids (``alias.node-id``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -410,10 +410,13 @@ class Tree:
             if node.path == str(self.path):
                 yield node
 
-    def outcomes(self) -> list[str]:
-        """Every outcome a session on this tree can end with, in file order."""
+    def outcomes(self, only: Collection[str] | None = None) -> list[str]:
+        """Every outcome a session on this tree can end with, in file order; `only` limits the
+        nodes looked at (to those a session can reach)."""
         seen: dict[str, None] = {}
         for node in self.nodes.values():
+            if only is not None and node.id not in only:
+                continue
             if isinstance(node, Resolve):
                 seen[str(node.outcome)] = None
             elif isinstance(node, Escalate):
