@@ -3,7 +3,10 @@ masked everywhere the log keeps text (events, variables, summaries, FTS, the fil
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from datetime import date
@@ -146,7 +149,7 @@ def test_the_clear_value_is_nowhere_in_the_database(
     case_log: CaseLog, tree_path: Path, db: Path
 ) -> None:
     run(case_log, tree_path, SECRET, "done")
-    run(case_log, tree_path, "1234")  # a wrong PIN: escalated, its reason masked too
+    run(case_log, tree_path, "0862")  # a wrong PIN: escalated, its reason masked too
     escalated = [s for s in case_log.list_sessions(SessionFilter()) if s.status == "escalated"]
     assert escalated[0].escalation_reason == f"wrong PIN {MASKED}"
     case_log.close()
@@ -154,7 +157,7 @@ def test_the_clear_value_is_nowhere_in_the_database(
         path = Path(f"{db}{suffix}")
         if path.exists():
             assert SECRET.encode() not in path.read_bytes(), path.name
-            assert b"1234" not in path.read_bytes(), path.name
+            assert b"0862" not in path.read_bytes(), path.name
     with sqlite3.connect(db) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         assert {"events_fts", "sessions_fts"} <= set(tables)
@@ -167,17 +170,17 @@ def test_the_clear_value_is_nowhere_in_the_database(
 
 
 def test_the_handoff_and_history_show_it_masked(case_log: CaseLog, tree_path: Path) -> None:
-    runner, prompter = run(case_log, tree_path, "1234")
-    assert prompter.handoffs[0] is not None and "1234" not in prompter.handoffs[0]
+    runner, prompter = run(case_log, tree_path, "0862")
+    assert prompter.handoffs[0] is not None and "0862" not in prompter.handoffs[0]
     assert f"-> {MASKED}" in prompter.handoffs[0]
     session = case_log.get_session(runner.session_id)
     events = case_log.events(runner.session_id)
     lines = "\n".join(history_lines(session, events))
-    assert "1234" not in lines and MASKED in lines
+    assert "0862" not in lines and MASKED in lines
     text = handoff(
         session=session, events=events, state=State(variables={}), tier=None, reason=None
     )
-    assert "1234" not in text
+    assert "0862" not in text
 
 
 def test_resume_asks_a_sensitive_question_again(case_log: CaseLog, tree_path: Path) -> None:
@@ -211,7 +214,7 @@ def test_scenarios_check_actions_and_may_leave_them_out(tree_path: Path) -> None
                 answers: {pin: "7391"}
                 expect: {outcome: resolved, actions: [{Offer refund: {amount: 65}}]}
               - name: wrong pin
-                answers: {pin: "1234"}
+                answers: {pin: "0862"}
                 expect: {outcome: escalated, actions: []}
             """
         ),
@@ -268,3 +271,42 @@ def test_variables_given_before_the_start_are_logged_and_kept_on_resume(
     end = Runner(tree=tree, case_log=case_log, prompter=later, agent="bob").resume(first.session_id)
     assert later.steps[0].question == "Ordered 2026-11-02?"
     assert end.summary == "Since 2026-11-02"
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("TROUBLESHOOT_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "troubleshoot", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+
+
+EXPORTS = (("csv", False), ("csv", True), ("json", False), ("jsonl", False), ("md", False))
+
+
+def test_no_case_output_shows_the_clear_value(case_log: CaseLog, tree_path: Path, db: Path) -> None:
+    """Every way the case log is read back (show, export in each format, stats)."""
+    runner, _ = run(case_log, tree_path, SECRET, "done")
+    run(case_log, tree_path, "0862")
+    case_log.close()
+    if cli(db, "cases", "export", "--help").returncode != 0:
+        pytest.skip("this build has no 'cases export' command")
+    outputs = {
+        f"export {fmt}{' --events' if events else ''}": cli(
+            db, "cases", "export", "--format", fmt, *(["--events"] if events else [])
+        )
+        for fmt, events in EXPORTS
+    }
+    for fmt in ("md", "json"):
+        outputs[f"show {fmt}"] = cli(db, "cases", "show", runner.session_id, "--format", fmt)
+    outputs["stats"] = cli(db, "stats", "--format", "json")
+    for name, result in outputs.items():
+        assert result.returncode == 0, (name, result.stderr)
+        assert SECRET not in result.stdout and "0862" not in result.stdout, name
+    assert MASKED in outputs["export json"].stdout
