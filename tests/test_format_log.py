@@ -129,7 +129,8 @@ def test_set_and_action_are_structured_events(case_log: CaseLog, tree_path: Path
         "name": "Offer refund",
         "arguments": {"amount": 64, "reason": "damaged item", "code": f"PIN {MASKED}"},
     }
-    assert action.text == f"Offer refund (amount: 64, reason: damaged item, code: PIN {MASKED})"
+    assert action.prompt == f"Offer refund (amount: 64, reason: damaged item, code: PIN {MASKED})"
+    assert (action.step, action.answer) == ("refund", "done")
     assert prompter.steps[1].question == (
         f"Offer refund (amount: 64, reason: damaged item, code: PIN {SECRET})"
     )
@@ -310,3 +311,47 @@ def test_no_case_output_shows_the_clear_value(case_log: CaseLog, tree_path: Path
         assert result.returncode == 0, (name, result.stderr)
         assert SECRET not in result.stdout and "0862" not in result.stdout, name
     assert MASKED in outputs["export json"].stdout
+
+
+def test_a_ticked_action_stands_as_the_steps_answer_on_resume(
+    case_log: CaseLog, tmp_path: Path
+) -> None:
+    path = tmp_path / "trees" / "act.tree.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        textwrap.dedent(
+            """\
+            format: 1.1
+            id: act
+            title: Act
+            start: reset
+            nodes:
+              reset: {action: Reset password, with: {user: "{{ customer }}"}, next: works}
+              works: {ask: Can they log in?, type: confirm, on_yes: done, on_no: done}
+              done: {resolve: Done}
+            """
+        ),
+        encoding="utf-8",
+    )
+    tree = load_tree(path, path.parent)
+    first = Runner(tree=tree, case_log=case_log, prompter=Prompter("done", Pause()), agent="ann")
+    with pytest.raises(Paused):
+        first.run(Intake())
+    later = Prompter("yes")
+    end = Runner(tree=tree, case_log=case_log, prompter=later, agent="bob").resume(first.session_id)
+    assert [s.node.id for s in later.steps] == ["works"]
+    assert end.outcome == "resolved"
+    events = case_log.events(first.session_id)
+    assert [str(e.kind) for e in events] == [
+        "start",
+        "action",
+        "pause",
+        "resume",
+        "answer",
+        "resolve",
+        "wrapup",
+    ]
+    assert events[1].value == {
+        "name": "Reset password",
+        "arguments": {"user": "I want my money back"},
+    }

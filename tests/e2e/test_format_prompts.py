@@ -76,13 +76,12 @@ def test_rules_defaults_sensitive_and_actions_at_a_terminal(e2e: Any, tmp_path: 
         "answer",
         "answer",
         "answer",
-        "answer",
         "action",
         "resolve",
         "wrapup",
     ]
     assert [e["value"] for e in events[1:4]] == ["1234567890", 20, {"masked": True}]
-    assert events[5]["value"] == {
+    assert events[4]["value"] == {
         "name": "Offer refund",
         "arguments": {"amount": 20, "order": "1234567890"},
     }

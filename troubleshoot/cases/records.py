@@ -51,7 +51,8 @@ class EventKind(StrEnum):
     SET = "set"
     """Variables a node's `set` assigned: `value` is {name: value}."""
     ACTION = "action"
-    """An action the agent did (ticked): `value` is {"name": ..., "arguments": {...}}."""
+    """An action the agent did (ticked its step): `value` is {"name": ..., "arguments": {...}},
+    `prompt` the line shown, `answer` "done"; it stands for the step's answer on resume."""
 
 
 MASKED = "******"
@@ -61,7 +62,14 @@ MASKED_VALUE = {"masked": True}
 
 
 WALK_CHANGES = frozenset(
-    {EventKind.ANSWER, EventKind.BACK, EventKind.ESCALATE, EventKind.RESOLVE, EventKind.WRAPUP}
+    {
+        EventKind.ANSWER,
+        EventKind.ACTION,
+        EventKind.BACK,
+        EventKind.ESCALATE,
+        EventKind.RESOLVE,
+        EventKind.WRAPUP,
+    }
 )
 """Events that change where a walk stands (notes and resumes do not): the two-agents check."""
 

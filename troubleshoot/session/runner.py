@@ -218,30 +218,24 @@ class Runner:
         return engine.escalate_now(state, action.reason.strip() or "escalated by the agent")
 
     def _record_answer(self, *, step: Step, before: State, after: State, started: float) -> None:
-        """Log the answer to `step`, the action it ticked, and what the walk then did."""
+        """Log the answer to `step` (an action ticked is an `action` event with its name and
+        arguments), then what the walk did on its own."""
         given = after.answers[-1]
+        action = step.arguments is not None
         self._record(
             Event(
-                kind=EventKind.ANSWER,
+                kind=EventKind.ACTION if action else EventKind.ANSWER,
                 node=step.node.id,
                 step=step.key,
                 phase=step.phase,
                 prompt=f"{step.item}: {step.question}" if step.item else step.question,
                 answer=given.shown,
-                value=given.value,
+                value={"name": step.node.text, "arguments": step.arguments}
+                if action
+                else given.value,
                 ms=int((time.monotonic() - started) * 1000),
             )
         )
-        if step.arguments is not None:
-            self._record(
-                Event(
-                    kind=EventKind.ACTION,
-                    node=step.node.id,
-                    phase=step.phase,
-                    text=step.question,
-                    value={"name": step.node.text, "arguments": step.arguments},
-                )
-            )
         self._record_walked(before, after)
 
     def _record_walked(self, before: State | None, after: State) -> None:
