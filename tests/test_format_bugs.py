@@ -106,7 +106,7 @@ def test_next_with_when_on_a_resolve_node_is_the_skip_target(tmp_path: Path) -> 
     assert errors(path) == []
 
 
-def test_a_missing_attribute_in_when_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+def test_a_missing_attribute_of_a_text_answer_is_found_by_validate(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "t.tree.yaml",
@@ -121,14 +121,39 @@ def test_a_missing_attribute_in_when_is_a_clear_error_not_a_traceback(tmp_path: 
             route:
               - {when: code.valid, then: done}
               - else: done
+          done: {resolve: "Done {{ code.upper() }}"}
+        """,
+    )
+    assert errors(path) == [
+        "9:16: 'code' is text, which has no 'valid': 'code.valid' cannot be evaluated"
+    ]
+
+
+def test_a_missing_attribute_in_when_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "t.tree.yaml",
+        """\
+        format: 1
+        id: t
+        title: T
+        start: code
+        nodes:
+          code: {ask: Code?, type: text, save_as: code, next: check}
+          check:
+            set: {found: code}
+            route:
+              - {when: found.valid, then: done}
+              - else: done
           done: {resolve: Done}
         """,
     )
+    # `found` is set by an expression, so its type is only known when the session runs
     engine = Engine(load_tree(path, tmp_path))
     with pytest.raises(WalkError) as caught:
         engine.answer(engine.start(), "123")
     message = str(caught.value)
-    assert message.startswith(f"{path}:7: node 'check': cannot evaluate 'code.valid': ")
+    assert message.startswith(f"{path}:7: node 'check': cannot evaluate 'found.valid': ")
     assert "valid" in message.split(": ", 3)[-1]
 
 

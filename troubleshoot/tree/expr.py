@@ -88,6 +88,24 @@ def names_in_template(source: str) -> set[str]:
     return _names(source, source)
 
 
+def attributes_used(source: str, *, template: bool) -> set[tuple[str, str]]:
+    """(variable, attribute) of each ``variable.attribute`` in a condition or template that
+    compiles (the loader checks them against the variable's type)."""
+    from jinja2 import TemplateSyntaxError, nodes
+
+    if template and not is_template(source):
+        return set()
+    try:
+        ast = _env().parse(source if template else f"{{{{ {source} }}}}")
+    except (TemplateSyntaxError, RecursionError):
+        return set()
+    return {
+        (node.node.name, node.attr)
+        for node in ast.find_all(nodes.Getattr)
+        if isinstance(node.node, nodes.Name)
+    }
+
+
 def _names(template: str, shown: str) -> set[str]:
     from jinja2 import TemplateSyntaxError, meta
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from troubleshoot.errors import TreeError
 from troubleshoot.tree import model as m
+from troubleshoot.tree.attributes import check_attributes
 from troubleshoot.tree.build import FileBuilder, FileParts
 from troubleshoot.tree.fields import Reporter, did_you_mean, type_name
 from troubleshoot.tree.located import LocatedDict, Mark
@@ -264,6 +265,7 @@ def check_file(
     )
     _check_expressions(assembly.files, problems)
     _check_arguments(assembly.files, problems)
+    problems.extend(check_attributes([f.parts for f in assembly.files]))
     header = main.parts.header
     if "id" not in header:  # the format was refused before anything else was read
         return None, sorted(set(problems))

@@ -113,7 +113,9 @@ _CONVERTERS = {
 
 
 def inferred_type(value: Any) -> str:
-    """The type of a variable declared without one, from its default."""
+    """The type of a variable declared without one, from its default ("any" without one)."""
+    if value is None:
+        return "any"
     for var_type, kind in (("bool", bool), ("int", int), ("float", float), ("list", list)):
         if isinstance(value, kind):
             return var_type
