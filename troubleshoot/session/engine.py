@@ -80,6 +80,8 @@ class State:
     fixes: list[FixTried] = field(default_factory=list)
     assigned: list[Assigned] = field(default_factory=list)
     actions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    rounds: dict[str, int] = field(default_factory=dict)
+    """The item each running `for_each` is at (by node id)."""
     """The actions ticked, in order: (name, arguments)."""
     step: Step | None = None
     end: End | None = None
@@ -183,6 +185,8 @@ class Engine:
                 variables[node.save_as] = None
             elif isinstance(node, m.Return):
                 variables.update((name, None) for name, _ in node.values)
+            elif isinstance(node, m.ForEach):
+                variables.update((name, None) for name in (node.item, node.save_as) if name)
             variables.update((name, None) for name, _ in node.sets)
         variables.update({name: spec.default for name, spec in self.tree.vars.items()})
         variables.update(dict.fromkeys(m.BUILTIN_VARIABLES, ""))
@@ -265,6 +269,8 @@ class Engine:
                 return node.call
             case m.Goto():
                 return node.goto
+            case m.ForEach():
+                return self._each(state, node, returned=None)
             case m.Return():
                 return self._return(state, node)
             case m.Resolve() | m.Escalate():
@@ -286,7 +292,40 @@ class Engine:
                 "without a 'call': enter sub-trees with 'call'"
             )
         caller = self.tree.nodes[state.stack.pop()]
+        if isinstance(caller, m.ForEach):
+            return self._each(
+                state, caller, returned={n: state.variables[n] for n, _ in node.values}
+            )
         return self._next(caller.next, state, caller)
+
+    def _each(self, state: State, node: m.ForEach, returned: dict[str, Any] | None) -> str:
+        """Start the next round of a `for_each` (keeping what the last one returned), or go on
+        after the last item."""
+        items = self._eval(node.items, state, node)
+        if not isinstance(items, list):
+            raise WalkError(
+                f"{node.path}:{node.line}: node '{node.id}': 'for_each: {node.items}' needs a "
+                f"list, not {items!r}"
+            )
+        if returned is None:
+            state.rounds[node.id] = 0
+            if node.save_as:
+                state.variables[node.save_as] = []
+        else:
+            if node.save_as:
+                state.variables[node.save_as].append(returned)
+            state.rounds[node.id] += 1
+        index = state.rounds[node.id]
+        if index >= len(items):
+            del state.rounds[node.id]
+            if node.save_as:
+                state.assigned.append(
+                    Assigned(node.id, {node.save_as: state.variables[node.save_as]})
+                )
+            return self._next(node.next, state, node)
+        state.variables[node.item] = items[index]
+        state.stack.append(node.id)
+        return node.do
 
     def _end(self, state: State, node: m.Resolve | m.Escalate) -> End:
         if isinstance(node, m.Resolve):
@@ -404,7 +443,15 @@ class Engine:
             case m.Action():
                 state.actions.append((node.action, dict(step.arguments or {})))
                 target = self._next(node.next, state, node)
-            case m.Route() | m.Call() | m.Goto() | m.Return() | m.Resolve() | m.Escalate():
+            case (
+                m.Route()
+                | m.Call()
+                | m.Goto()
+                | m.Return()
+                | m.Resolve()
+                | m.Escalate()
+                | m.ForEach()
+            ):
                 raise WalkError(f"node '{node.id}' asks nothing, so it takes no answer")
             case _:
                 assert_never(node)

@@ -362,6 +362,8 @@ class FileBuilder:
                 return self._resolve(fields, base)
             case m.NodeKind.ACTION:
                 return self._action(fields, base)
+            case m.NodeKind.FOR_EACH:
+                return self._for_each(fields, base)
             case _:
                 assert_never(kind)
 
@@ -761,6 +763,33 @@ class FileBuilder:
                     self._expression(item, True, mark)
                 found.append((name, item))
         return tuple(found)
+
+    def _for_each(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
+        items, do = fields.text("for_each", required=True), self._target(fields, "do")
+        names = {key: fields.text(key) for key in ("as", "save_as")}
+        for key, name in names.items():
+            if name is not None and not SNAKE.match(name):
+                self.report.error(fields.mark(key), f"'{key}: {name}' must be a snake_case name")
+            elif name is not None:
+                self.parts.names.add(name)
+        if items is not None:
+            self._expression(items, False, fields.mark("for_each"))
+        if do is None:
+            self.report.error(
+                fields.data.mark,
+                f"for_each node '{base['id']}' needs 'do': the first node of the steps to "
+                "run for each item (they end with a 'return')",
+            )
+        if not base["next"]:
+            self.report.error(
+                fields.data.mark,
+                f"for_each node '{base['id']}' needs a 'next': where to go after the last item",
+            )
+        if items is None or do is None:
+            return None
+        item = names["as"] or "item"
+        self.parts.names.add(item)
+        return m.ForEach(items=items, item=item, do=do, save_as=names["save_as"], **base)
 
     def _action(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         name = fields.text("action", required=True)

@@ -1,7 +1,7 @@
 """The decision-tree model: frozen dataclasses built by the loader and read by the engine.
 
 One class per node kind (`Ask`, `Info`, `Route`, `Try`, `Fix`, `Call`, `Goto`, `Return`,
-`Escalate`, `Resolve`, `Action`); `Node` is their union. Each class declares its kind once: its
+`Escalate`, `Resolve`, `Action`, `ForEach`); `Node` is their union. Each class declares its kind once: its
 `KIND` (the YAML key), its own `KEYS`, and its outgoing `edges()`. Nodes of imported sub-trees
 live in the same `Tree.nodes` mapping under qualified ids (``alias.node-id``).
 """
@@ -45,6 +45,7 @@ class NodeKind(StrEnum):
     ESCALATE = "escalate"
     RESOLVE = "resolve"
     ACTION = "action"
+    FOR_EACH = "for_each"
 
 
 class AskType(StrEnum):
@@ -317,6 +318,29 @@ class Action(NodeBase):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ForEach(NodeBase):
+    """Runs the steps from `do` to a `return` once per item of a list variable (format 1.1):
+    each item is `as` in turn, and what each round returns is kept, item by item, as a list in
+    `save_as`."""
+
+    KIND = NodeKind.FOR_EACH
+    KEYS = ("as", "do", "save_as")
+
+    items: str
+    """The list variable."""
+    item: str = "item"
+    do: str
+    save_as: str | None = None
+
+    @property
+    def text(self) -> str:
+        return f"For each of {self.items}"
+
+    def edges(self) -> list[Edge]:
+        return [("each", self.do), *super().edges()]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Escalate(NodeBase):
     KIND = NodeKind.ESCALATE
     KEYS = ("reason", "reply")
@@ -349,7 +373,7 @@ def _verify_edges(on_fixed: str | None, on_not_fixed: str | None) -> list[Edge]:
     return [(w, t) for w, t in (("fixed", on_fixed), ("not fixed", on_not_fixed)) if t]
 
 
-Node = Ask | Info | Route | Try | Fix | Call | Goto | Return | Escalate | Resolve | Action
+Node = Ask | Info | Route | Try | Fix | Call | Goto | Return | Escalate | Resolve | Action | ForEach
 NODE_CLASSES: tuple[type[Node], ...] = (
     Ask,
     Info,
@@ -362,6 +386,7 @@ NODE_CLASSES: tuple[type[Node], ...] = (
     Escalate,
     Resolve,
     Action,
+    ForEach,
 )
 """Every node kind's class, in `NodeKind` order."""
 COMMON_KEYS = ("phase", "say", "body", "help", "links", "when", "next", "set")

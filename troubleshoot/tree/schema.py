@@ -116,6 +116,9 @@ _PROPERTIES: dict[str, Any] = {
     "steps": _TEXT_LIST,
     "max_attempts": {"type": "integer", "minimum": 1},
     "call": _TARGET,
+    "for_each": {**_TEXT, "description": "A list variable: the steps from 'do' run per item"},
+    "as": {"type": "string", "pattern": NAME, "description": "The item's name (default: item)"},
+    "do": {**_TARGET, "description": "The first of the steps run for each item"},
     "action": {**_TEXT, "description": "The name of something the agent does in another system"},
     "with": {
         "type": "object",
