@@ -1,9 +1,9 @@
 """The decision-tree model: frozen dataclasses built by the loader and read by the engine.
 
 One class per node kind (`Ask`, `Info`, `Route`, `Try`, `Fix`, `Call`, `Goto`, `Return`,
-`Escalate`, `Resolve`, `Action`, `ForEach`); `Node` is their union. Each class declares its kind once: its
-`KIND` (the YAML key), its own `KEYS`, and its outgoing `edges()`. Nodes of imported sub-trees
-live in the same `Tree.nodes` mapping under qualified ids (``alias.node-id``).
+`Escalate`, `Resolve`, `Action`, `ForEach`); `Node` is their union. Each class declares its kind
+once: its `KIND` (the YAML key), its own `KEYS`, and its outgoing `edges()`. Nodes of imported
+sub-trees live in the same `Tree.nodes` mapping under qualified ids (``alias.node-id``).
 """
 
 from __future__ import annotations
