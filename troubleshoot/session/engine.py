@@ -19,6 +19,8 @@ from troubleshoot.tree import expr
 from troubleshoot.tree import model as m
 
 MAX_MOVES = 10_000
+ASKING = (m.Ask, m.Info, m.Try, m.Fix, m.Action)
+"""The node kinds that show the agent a step."""
 _PREFILLED = (m.AskType.TEXT, m.AskType.NUMBER, m.AskType.DATE, m.AskType.SELECT)
 _ALONE = re.compile(r"\s*\{\{(.*)\}\}\s*", re.S)
 RETURNED = "returned"  # the outcome of a walk started at a sub-tree entry
@@ -151,7 +153,7 @@ class Engine:
         """The step a question node shows when a walk enters it with nothing answered yet
         (for `preview`: variables hold their defaults, a `try` shows its first item)."""
         node = self.tree.nodes[node_id]
-        if not isinstance(node, (m.Ask, m.Info, m.Try, m.Fix)):
+        if not isinstance(node, ASKING):
             raise WalkError(f"'{node_id}' is a {node.KIND} node: it asks the agent nothing")
         return self._step(State(variables=self._initial_variables()), node)
 
