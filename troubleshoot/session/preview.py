@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-
 def preview(console: Console, tree: m.Tree, node_id: str) -> None:
     """Draw the step of `node_id` on `console`."""
     node = tree.nodes.get(node_id)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, TypeVar, assert_never
 
+from troubleshoot.tree import build_data
 from troubleshoot.tree import model as m
 from troubleshoot.tree.fields import (
     FOLLOW_UP_PATTERN,
@@ -361,9 +362,9 @@ class FileBuilder:
             case m.NodeKind.RESOLVE:
                 return self._resolve(fields, base)
             case m.NodeKind.ACTION:
-                return self._action(fields, base)
+                return build_data.action(self, fields, base)
             case m.NodeKind.FOR_EACH:
-                return self._for_each(fields, base)
+                return build_data.for_each(self, fields, base)
             case _:
                 assert_never(kind)
 
@@ -415,7 +416,7 @@ class FileBuilder:
             "links": self._links(fields),
             "when": when,
             "next": self._next(fields, "next"),
-            "sets": self._assignments(fields, "set"),
+            "sets": build_data.assignments(self, fields, "set"),
         }
 
     def _links(self, fields: Fields) -> tuple[m.Link, ...]:
@@ -541,7 +542,7 @@ class FileBuilder:
             type=ask_type,
             save_as=save_as,
             choices=self._choices(fields, ask_type),
-            choices_from=self._choices_from(fields, ask_type),
+            choices_from=build_data.choices_from(self, fields, ask_type),
             default=self._template(fields, "default"),
             on_yes=self._target(fields, "on_yes"),
             on_no=self._target(fields, "on_no"),
@@ -591,30 +592,6 @@ class FileBuilder:
             and not node.next
         ):
             self.report.error(where, f"{node.type} question '{node.id}' needs a 'next'")
-
-    def _choices_from(self, fields: Fields, ask_type: m.AskType) -> str | None:
-        name = fields.text("choices_from")
-        if name is None:
-            return None
-        mark = fields.mark("choices_from")
-        if ask_type not in (m.AskType.SELECT, m.AskType.MULTISELECT):
-            self.report.error(
-                mark, f"'choices_from' in {fields.where} fits select and multiselect questions only"
-            )
-        if fields.has("choices"):
-            self.report.error(mark, f"{fields.where} has 'choices' and 'choices_from': keep one")
-        if not SNAKE.match(name):
-            self.report.error(mark, f"'choices_from' in {fields.where} must name a list variable")
-            return None
-        declared = self.parts.header.get("vars", {}).get(name)
-        if declared is not None and declared.type != "list":
-            self.report.error(
-                mark,
-                f"'choices_from: {name}' in {fields.where} names a {declared.type} variable: "
-                "it must be a list (declare it with 'type: list')",
-            )
-        self._expression(name, False, mark)
-        return name
 
     @_ways_on
     def _choices(self, fields: Fields, ask_type: m.AskType) -> tuple[m.Choice, ...]:
@@ -728,115 +705,20 @@ class FileBuilder:
                 f"call node '{base['id']}' needs a 'next': where "
                 "to continue when the sub-tree returns",
             )
-        arguments = self._arguments(fields)
+        arguments = build_data.arguments(self, fields)
         with_marks = fields.raw("with")
         for name, _ in arguments:
             mark = with_marks.key_mark(name) if isinstance(with_marks, LocatedDict) else (1, 1)
             self.parts.arguments.append(Reference(f"{target}/{name}", self.report.path, mark))
         return m.Call(call=target, arguments=arguments, **base)
 
-    def _arguments(self, fields: Fields) -> tuple[m.Argument, ...]:
-        """`with: {name: value}`: text is a template, other scalars are taken as they are."""
-        value = fields.raw("with")
-        if value is None:
-            return ()
-        if not isinstance(value, LocatedDict):
-            self.report.error(
-                fields.mark("with"),
-                f"'with' in {fields.where} must be a mapping of names to values, "
-                "e.g. {amount: '{{ refund }}'}",
-            )
-            return ()
-        found: list[m.Argument] = []
-        for name, item in value.items():
-            mark = value.value_mark(name)
-            if not isinstance(name, str) or not SNAKE.match(name):
-                self.report.error(
-                    value.key_mark(name), f"argument name {name!r} must be snake_case"
-                )
-            elif isinstance(item, (dict, list)):
-                self.report.error(
-                    mark, f"argument '{name}' of {fields.where} must be text or a number"
-                )
-            else:
-                if isinstance(item, str):
-                    self._expression(item, True, mark)
-                found.append((name, item))
-        return tuple(found)
-
-    def _for_each(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
-        items, do = fields.text("for_each", required=True), self._target(fields, "do")
-        names = {key: fields.text(key) for key in ("as", "save_as")}
-        for key, name in names.items():
-            if name is not None and not SNAKE.match(name):
-                self.report.error(fields.mark(key), f"'{key}: {name}' must be a snake_case name")
-            elif name is not None:
-                self.parts.names.add(name)
-        if items is not None:
-            self._expression(items, False, fields.mark("for_each"))
-        if do is None:
-            self.report.error(
-                fields.data.mark,
-                f"for_each node '{base['id']}' needs 'do': the first node of the steps to "
-                "run for each item (they end with a 'return')",
-            )
-        if not base["next"]:
-            self.report.error(
-                fields.data.mark,
-                f"for_each node '{base['id']}' needs a 'next': where to go after the last item",
-            )
-        if items is None or do is None:
-            return None
-        item = names["as"] or "item"
-        self.parts.names.add(item)
-        return m.ForEach(items=items, item=item, do=do, save_as=names["save_as"], **base)
-
-    def _action(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
-        name = fields.text("action", required=True)
-        if name is None:
-            return None
-        if "{{" in name or "{%" in name:
-            self.report.error(
-                fields.mark("action"),
-                f"the action name in {fields.where} is counted in stats, so it is plain text: "
-                "put what changes in 'with'",
-            )
-        node = m.Action(action=name, arguments=self._arguments(fields), **base)
-        if not node.next:
-            self.report.error(fields.data.mark, f"action node '{node.id}' needs a 'next'")
-        return node
-
     @_ways_on
     def _goto(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         target = self._target(fields, "goto")
         return None if target is None else m.Goto(goto=target, **base)
 
-    def _assignments(self, fields: Fields, key: str) -> tuple[tuple[str, str], ...]:
-        """`{name: expression}` of `return` and `set`; each name becomes a known variable."""
-        value = fields.raw(key)
-        values: list[tuple[str, str]] = []
-        if isinstance(value, LocatedDict):
-            for name, expr in value.items():
-                if not isinstance(name, str) or not SNAKE.match(name):
-                    what = "returned" if key == "return" else "assigned"
-                    self.report.error(
-                        value.key_mark(name), f"{what} name {name!r} must be snake_case"
-                    )
-                    continue
-                source = _literal(expr)
-                self._expression(source, False, value.value_mark(name))
-                values.append((name, source))
-                self.parts.names.add(name)
-        elif value is not None:
-            self.report.error(
-                fields.mark(key),
-                f"'{key}' in {fields.where} must be a "
-                "mapping of names to expressions, e.g. {internet_ok: 'true'}",
-            )
-        return tuple(values)
-
     def _return(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
-        return m.Return(values=self._assignments(fields, "return"), **base)
+        return m.Return(values=build_data.assignments(self, fields, "return"), **base)
 
     def _escalate(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         return m.Escalate(
@@ -874,14 +756,3 @@ class FileBuilder:
             follow_up=follow_up,
             **base,
         )
-
-
-def _literal(value: object) -> str:
-    """A `return` value as an expression: text is an expression, other YAML scalars literals."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "none"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return str(value)
