@@ -32,7 +32,7 @@ from troubleshoot.session.step import Step
 from troubleshoot.tree.loader import load_tree
 
 runner = CliRunner()
-ENDED = re.compile(r"^Session (\S+) (?:closed|escalated):", re.M)
+ENDED = re.compile(r"^Session (\S+) (?:closed:|escalated to )", re.M)
 FORMULA = '=HYPERLINK("http://x","y")'
 MARKUP = "[bold red]boom[/] {{ 7*7 }}"
 TREE = """\
@@ -98,8 +98,11 @@ def run_case(log: Log, name: str, *, answers: dict[str, Any], **fields: Any) -> 
 class PauseAtTry:
     """A prompter that answers the first question and pauses at the try list."""
 
-    def intake(self, given: Intake) -> Intake:
-        return Intake(ticket="T-5", customer="half way there")
+    def ask_intake(self, name: str, so_far: Intake) -> str:
+        return {"ticket": "T-5", "customer": "half way there"}.get(name, "")
+
+    def show_intake(self, intake: Intake) -> None:
+        pass
 
     def show_similar(self, cases: list[Any]) -> None:
         pass

@@ -64,8 +64,16 @@ class Prompter:
         self.steps: list[Step] = []
         self.handoffs: list[str | None] = []
 
-    def intake(self, given: Intake) -> Intake:
-        return Intake(ticket="T-1", customer="I want my money back")
+    given = Intake(ticket="T-1", customer="I want my money back", tone="", desired_outcome="")
+
+    def ask_intake(self, name: str, so_far: Intake) -> str:
+        return str(getattr(self.given, name))
+
+    def show_intake(self, intake: Intake) -> None:
+        pass
+
+    def show_done(self, message: str) -> None:
+        pass
 
     def show_similar(self, cases: list[SessionRecord]) -> None:
         pass

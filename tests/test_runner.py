@@ -48,9 +48,22 @@ class FakePrompter:
         self.problems: list[str] = []
         self.history: list[str] = []
         self.handoffs: list[str | None] = []
+        self.replies: list[str | None] = []
+        self.done: list[str] = []
+        self.intake_asked: list[str] = []
 
-    def intake(self, given: Intake) -> Intake:
-        return Intake(ticket="T-7", customer="the app keeps crashing")
+    intake = Intake(ticket="T-7", customer="the app keeps crashing", tone="", desired_outcome="")
+
+    def ask_intake(self, name: str, so_far: Intake) -> str:
+        self.intake_asked.append(name)
+        value = getattr(self.intake, name)
+        return value() if callable(value) else str(value)
+
+    def show_intake(self, intake: Intake) -> None:
+        pass
+
+    def show_done(self, message: str) -> None:
+        self.done.append(message)
 
     def show_similar(self, cases: list[SessionRecord]) -> None:
         pass
@@ -69,6 +82,7 @@ class FakePrompter:
 
     def show_end(self, end: End, state: State, handoff: str | None) -> None:
         self.handoffs.append(handoff)
+        self.replies.append(end.reply)
 
     def wrapup(self, end: End, suggested_follow_up: str | None) -> WrapUp:
         return WrapUp(**self.wrap)

@@ -48,12 +48,33 @@ class NoTerminal(TroubleshootError):
     """An interactive prompt was needed but there is no terminal."""
 
 
-class Paused(Exception):
-    """The agent paused the session (or pressed Ctrl-C); it is saved and can be resumed."""
+class OutputClosed(TroubleshootError):
+    """The output went away mid-session (a closed pipe); the session was paused or had ended."""
 
-    def __init__(self, session_id: str, interrupted: bool) -> None:
+
+class Paused(Exception):
+    """The agent paused the session (or pressed Ctrl-C); it is saved and can be resumed.
+
+    `status` is what the session was left as: ``paused``, or ``escalated`` when the next tier
+    opened an escalated case and left before acting on it.
+    """
+
+    def __init__(self, session_id: str, interrupted: bool, status: str = "paused") -> None:
         super().__init__(session_id)
         self.session_id = session_id
+        self.interrupted = interrupted
+        self.status = status
+
+
+class WrapUpInterrupted(Exception):
+    """Ctrl-C (or the end of input) during the wrap-up: the case is closed in the log, but the
+    note, follow-up and satisfaction were not given."""
+
+    def __init__(self, session_id: str, closed: str, interrupted: bool) -> None:
+        super().__init__(session_id)
+        self.session_id = session_id
+        self.closed = closed
+        """How the case was closed: ``resolved: <outcome>`` or ``escalated to <tier>``."""
         self.interrupted = interrupted
 
 

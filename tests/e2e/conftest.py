@@ -158,6 +158,19 @@ class Term:
         )
         return picked
 
+    def escalate(self, reason: str, target: str | None = None) -> str:
+        """After "Escalate now": pick the target showing `target` (None: the preselected
+        default) when there is a choice, and type the reason; returns the target shown."""
+        found = self.expect("? Escalate to:", "? Why escalate?")
+        picked = ""
+        if found.group(0) == "? Escalate to:":
+            self.pos = found.start()
+            options, pointer = self.options("Escalate to:")
+            picked = self.pick("Escalate to:", options, pointer, target or options[pointer])
+            self.expect("? Why escalate?")
+        self.send(reason + ENTER)
+        return picked
+
     # -- whole screens -------------------------------------------------------------------------
 
     def intake(

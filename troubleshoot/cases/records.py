@@ -155,6 +155,10 @@ class SessionUpdate:
 
     status: Status | None = None
     agent: str | None = None
+    ticket: str | None = None
+    customer: str | None = None
+    tone: str | None = None
+    desired_outcome: str | None = None
     current_node: str | None = None
     variables: Mapping[str, Any] | None = None
     note: str | None = None

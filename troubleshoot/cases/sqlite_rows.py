@@ -93,6 +93,10 @@ def update_row(update: SessionUpdate) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "status": None if update.status is None else str(update.status),
         "agent": update.agent,
+        "ticket": update.ticket,
+        "customer": update.customer,
+        "tone": update.tone,
+        "desired_outcome": update.desired_outcome,
         "current_node": update.current_node,
         "variables": None if update.variables is None else _json(dict(update.variables)),
         "note": update.note,

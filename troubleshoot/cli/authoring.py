@@ -20,7 +20,8 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Tree files or folders (default: every folder on the tree search path)."
+            metavar="PATH",
+            help="Tree files or folders (default: every folder on the tree search path).",
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
@@ -74,17 +75,22 @@ def trees(
     from rich.table import Table
 
     broken = any(row.problems for row in found)
-    table = Table("id", "title", "revision", "nodes", "phases", "file")
+    files = [_shown(row.path) for row in found]
+    table = Table()
+    table.add_column("id", no_wrap=True)  # ids and files are shown whole: people type them
+    for name in ("title", "revision", "nodes", "phases"):
+        table.add_column(name)
+    table.add_column("file", no_wrap=True, min_width=max(map(len, files), default=4))
     if broken:
         table.add_column("problems", style="red")
-    for row in found:
+    for row, file in zip(found, files, strict=True):
         cells = [
             row.id,
             row.title,
             str(row.revision),
             str(row.nodes),
             " > ".join(row.phases),
-            _shown(row.path),
+            file,
         ]
         table.add_row(*cells, *([row.problems] if broken else []))
     console().print(table)
@@ -99,7 +105,9 @@ def show(
     tree: Annotated[
         str,
         typer.Argument(
-            help="A tree id (see 'troubleshoot trees') or file.", autocompletion=tree_ids
+            metavar="TREE",
+            help="A tree id (see 'troubleshoot trees') or file.",
+            autocompletion=tree_ids,
         ),
     ],
 ) -> None:
@@ -121,7 +129,9 @@ def graph(
     tree: Annotated[
         str,
         typer.Argument(
-            help="A tree id (see 'troubleshoot trees') or file.", autocompletion=tree_ids
+            metavar="TREE",
+            help="A tree id (see 'troubleshoot trees') or file.",
+            autocompletion=tree_ids,
         ),
     ],
     fmt: Annotated[
@@ -198,8 +208,12 @@ def schema(
 def new(
     ctx: typer.Context,
     tree_id: Annotated[str, typer.Argument(metavar="ID", help="The new tree's id (kebab-case).")],
-    title: Annotated[str | None, typer.Option("--title", help="The tree's title.")] = None,
-    folder: Annotated[Path, typer.Option("--dir", help="Where to write it.")] = Path("."),
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TEXT", help="The tree's title.")
+    ] = None,
+    folder: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Where to write it.")] = Path(
+        "."
+    ),
 ) -> None:
     """Write a starter tree ID.tree.yaml (and its scenarios) in the method's shape."""
     from troubleshoot.tree.scaffold import write_starter

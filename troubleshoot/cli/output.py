@@ -19,9 +19,16 @@ class Format(StrEnum):
 
 @cache
 def console() -> Console:
+    """Standard output for people. A closed output (``| head``) raises `BrokenPipeError`, so a
+    running session can pause itself and say so (Rich would exit at once)."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError("the output was closed")
+
+    return _Console(highlight=False)
 
 
 @cache

@@ -9,7 +9,7 @@ import typer
 
 from troubleshoot.cli.app import app, options
 from troubleshoot.cli.completion import case_ids, tree_ids
-from troubleshoot.errors import Paused
+from troubleshoot.errors import Paused, WrapUpInterrupted
 
 if TYPE_CHECKING:
     from troubleshoot.cases.log import CaseLog
@@ -23,7 +23,8 @@ def test(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Scenario files or folders (default: every folder on the tree search path)."
+            metavar="PATH",
+            help="Scenario files or folders (default: every folder on the tree search path).",
         ),
     ] = None,
     coverage: Annotated[
@@ -83,17 +84,35 @@ def _case_log(ctx: typer.Context) -> CaseLog:
     return open_case_log(options(ctx).db_target())
 
 
-def _ended(end: End, session_id: str) -> None:
-    typer.echo(f"Session {session_id} {'escalated' if end.escalated else 'closed'}: {end.outcome}")
-
-
-def _paused(paused: Paused) -> None:
+def _ended(ctx: typer.Context, end: End, session_id: str) -> None:
+    if not end.escalated:
+        typer.echo(f"Session {session_id} closed: {end.outcome}")
+        return
     typer.echo(
-        f"\nSession {paused.session_id} is saved. Resume it with: "
-        f"troubleshoot resume {paused.session_id}",
+        f"Session {session_id} escalated to {end.tier}. The next tier picks it up with: "
+        f"troubleshoot resume {session_id} --agent NAME{options(ctx).again()}"
+    )
+
+
+def _paused(ctx: typer.Context, paused: Paused) -> None:
+    resume, again = f"troubleshoot resume {paused.session_id}", options(ctx).again()
+    if paused.status == "escalated":
+        said = f"is still escalated, waiting for the next tier: {resume} --agent NAME"
+    else:
+        said = f"is saved. Resume it with: {resume}"
+    said += again
+    typer.echo(f"\nSession {paused.session_id} {said}", err=True)
+    raise typer.Exit(130 if paused.interrupted else 0)
+
+
+def _wrapup_interrupted(stopped: WrapUpInterrupted) -> None:
+    typer.echo(
+        f"\nSession {stopped.session_id} is {stopped.closed}, but the wrap-up was "
+        f"{'interrupted' if stopped.interrupted else 'cut short (no more input)'}: "
+        "no case note, follow-up date or satisfaction was saved.",
         err=True,
     )
-    raise typer.Exit(130 if paused.interrupted else 0)
+    raise typer.Exit(130 if stopped.interrupted else 1)
 
 
 @app.command()
@@ -102,7 +121,8 @@ def run(
     tree: Annotated[
         str | None,
         typer.Argument(
-            help="The tree id (see 'troubleshoot trees'); none: pick from a list.",
+            metavar="TREE",
+            help="The tree id (see 'troubleshoot trees'); none: pick from a list (type to filter).",
             autocompletion=tree_ids,
         ),
     ] = None,
@@ -112,12 +132,20 @@ def run(
             "--answers", metavar="FILE", help="Answer from a YAML file instead of a terminal."
         ),
     ] = None,
-    ticket: Annotated[str | None, typer.Option("--ticket", help="The ticket reference.")] = None,
+    ticket: Annotated[
+        str | None, typer.Option("--ticket", metavar="REF", help="The ticket reference.")
+    ] = None,
     customer: Annotated[
-        str | None, typer.Option("--customer", help="The problem in the customer's own words.")
+        str | None,
+        typer.Option(
+            "--customer", metavar="WORDS", help="The problem in the customer's own words."
+        ),
     ] = None,
     agent: Annotated[
-        str | None, typer.Option("--agent", help="Who runs the session (default: your user name).")
+        str | None,
+        typer.Option(
+            "--agent", metavar="NAME", help="Who runs the session (default: your user name)."
+        ),
     ] = None,
     values: Annotated[
         list[str] | None,
@@ -148,15 +176,19 @@ def run(
             intake=Intake(ticket=ticket or None, customer=customer or None),
             agent=agent,
             values=assignments,
+            again=options(ctx).again(),
         )
     except Paused as paused:
-        _paused(paused)
-    except KeyboardInterrupt:
-        typer.echo("\nInterrupted before the session started: nothing was recorded.", err=True)
-        raise typer.Exit(130) from None
+        _paused(ctx, paused)
+    except WrapUpInterrupted as stopped:
+        _wrapup_interrupted(stopped)
+    except (KeyboardInterrupt, EOFError) as exc:
+        why = "Interrupted" if isinstance(exc, KeyboardInterrupt) else "The input ended"
+        typer.echo(f"\n{why} before the session started: nothing was recorded.", err=True)
+        raise typer.Exit(130 if isinstance(exc, KeyboardInterrupt) else 1) from None
     finally:
         case_log.close()
-    _ended(end, session_id)
+    _ended(ctx, end, session_id)
 
 
 @app.command()
@@ -172,7 +204,9 @@ def resume(
     ] = None,
     agent: Annotated[
         str | None,
-        typer.Option("--agent", help="Who continues the session (default: your user name)."),
+        typer.Option(
+            "--agent", metavar="NAME", help="Who continues the session (default: your user name)."
+        ),
     ] = None,
 ) -> None:
     """Continue a paused session, or pick up an escalated one; shows the history first."""
@@ -187,9 +221,12 @@ def resume(
             case_log=case_log,
             console=console(),
             agent=agent,
+            again=options(ctx).again(),
         )
     except Paused as paused:
-        _paused(paused)
+        _paused(ctx, paused)
+    except WrapUpInterrupted as stopped:
+        _wrapup_interrupted(stopped)
     finally:
         case_log.close()
-    _ended(end, resumed)
+    _ended(ctx, end, resumed)

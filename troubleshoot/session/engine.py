@@ -157,14 +157,22 @@ class Engine:
             raise WalkError(f"'{node_id}' is a {node.KIND} node: it asks the agent nothing")
         return self._step(State(variables=self._initial_variables()), node)
 
-    def escalate_now(self, state: State, reason: str) -> State:
-        """End the walk here with an escalation to the tree's default tier."""
+    def escalation_targets(self) -> list[tuple[str, str]]:
+        """(node id, tier) of every escalate node, the tree's default first."""
+        found = [(n.id, n.tier) for n in self.tree.nodes.values() if isinstance(n, m.Escalate)]
+        return sorted(found, key=lambda target: target[0] != self.tree.escalation)
+
+    def escalate_now(self, state: State, reason: str, target: str | None = None) -> State:
+        """End the walk here with an escalation to the escalate node `target` (default: the
+        tree's default). Its reply is kept only when the node says, by its `when`, that it fits
+        here; otherwise the reply is left for the runner to draft from what was found."""
         new = copy.deepcopy(state)
-        node = self.tree.nodes.get(self.tree.escalation or "")
+        node = self.tree.nodes.get(target or self.tree.escalation or "")
         tier = node.tier if isinstance(node, m.Escalate) else "next tier"
         at = state.step.node.id if state.step else "the end"
         new.step = None
-        reply = self.render(node.reply, state) if isinstance(node, m.Escalate) else None
+        fits = isinstance(node, m.Escalate) and node.when and self._eval(node.when, state, node)
+        reply = self.render(node.reply, state) if fits and isinstance(node, m.Escalate) else None
         new.end = End(
             node=node,
             outcome=m.Outcome.ESCALATED,

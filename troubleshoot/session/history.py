@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from troubleshoot.cases.records import Event, EventKind, SessionRecord
 from troubleshoot.errors import AnswersError
-from troubleshoot.session.engine import Answer, State
+from troubleshoot.session.engine import Answer, FixTried, State
 
 UNITS = {"h": 0, "d": 1, "w": 7}
+RECENTLY = timedelta(minutes=10)
+"""A case changed by someone else this recently may still be open on their screen."""
 
 
 def effective_answers(events: list[Event]) -> list[Answer]:
@@ -32,8 +34,11 @@ def effective_answers(events: list[Event]) -> list[Answer]:
 
 def _answer_line(event: Event, lines: list[str]) -> str | None:
     agent = event.agent or "agent"
+    if event.kind is EventKind.ANSWER and event.value is None:
+        return ""  # "go on" after a screen of text: nothing was found out
     if event.kind is EventKind.ANSWER:
-        return f"  {event.prompt} -> {event.answer}"
+        shown = ("Yes" if event.value else "No") if isinstance(event.value, bool) else event.answer
+        return f"  {event.prompt} -> {shown}"
     if event.kind is EventKind.BACK and lines:
         return f"  (went back: '{lines.pop().strip()}' superseded)"
     if event.kind is EventKind.ACTION:
@@ -55,7 +60,7 @@ def _answer_lines(events: list[Event]) -> list[str]:
         line = _answer_line(event, lines)
         if line is not None:
             lines.append(line)
-    return lines
+    return [line for line in lines if line]
 
 
 def history_lines(session: SessionRecord, events: list[Event]) -> list[str]:
@@ -79,9 +84,7 @@ def handoff(
     reason: str | None,
 ) -> str:
     """Everything the next tier needs so the customer never repeats themselves."""
-    lines = [f"Escalated to: {tier or 'next tier'}"]
-    if reason:
-        lines.append(f"Reason: {reason}")
+    lines = [f"Escalated to: {tier or 'next tier'}", f"Reason: {reason or '(left empty)'}"]
     for label, value in (
         ("Ticket", session.ticket),
         ("Customer's words", session.customer),
@@ -98,6 +101,47 @@ def handoff(
         lines += [
             f"  {fix.fix}: {'fixed it' if fix.fixed else 'did not fix it'}" for fix in state.fixes
         ]
+    return "\n".join(lines)
+
+
+def recent_change_by_another(
+    events: list[Event], agent: str, now: datetime | None = None
+) -> str | None:
+    """A warning naming whoever else changed the case in the last minutes, if anyone did."""
+    others = [e for e in events if e.agent and e.agent != agent and e.time]
+    if not others:
+        return None
+    last = others[-1]
+    ago = (now or datetime.now(UTC)) - datetime.fromisoformat(last.time.replace("Z", "+00:00"))
+    if ago > RECENTLY:
+        return None
+    minutes = max(1, int(ago.total_seconds() // 60))
+    return (
+        f"Careful: {last.agent} changed this case {minutes} minute(s) ago ({last.kind}). If "
+        "they still have it open, an answer of yours after one of theirs is not saved; check "
+        "with them before you go on."
+    )
+
+
+def team_name(tier: str | None) -> str:
+    """A tier id as a customer reads it: ``network-support`` -> ``network support``."""
+    return (tier or "next tier").replace("-", " ").replace("_", " ")
+
+
+def escalation_reply(*, tier: str | None, ticket: str | None, fixes: list[FixTried]) -> str:
+    """A customer reply for an escalation that claims nothing beyond what was found: who takes
+    the case over, and what was tried together."""
+    case = f"your case ({ticket})" if ticket else "your case"
+    lines = [
+        "Thank you for your patience.",
+        "",
+        f"I have passed {case} to our {team_name(tier)} team, together with everything we "
+        "checked so far, so you will not need to explain it again.",
+    ]
+    tried = [f"- {fix.fix}: {'it helped' if fix.fixed else 'it did not help'}" for fix in fixes]
+    if tried:
+        lines += ["", "What we tried together:", *tried]
+    lines += ["", "They will contact you with the next steps."]
     return "\n".join(lines)
 
 

@@ -83,6 +83,7 @@ def run_session(
     intake: Intake | None = None,
     agent: str | None = None,
     values: dict[str, str] | None = None,
+    again: str = "",
 ) -> tuple[str, End]:
     """A new session on the tree `name` (asked for when None); `values` are `--set` values of
     declared variables."""
@@ -110,6 +111,7 @@ def run_session(
         prompter=prompter,
         agent=agent or default_agent(),
         presets=presets,
+        again=again,
     )
     end = runner.run(intake or Intake())
     return runner.session_id, end
@@ -122,6 +124,7 @@ def resume_session(
     case_log: CaseLog,
     console: Console,
     agent: str | None = None,
+    again: str = "",
 ) -> tuple[str, End]:
     """Continue a paused or escalated session (asked for when `session_id` is None)."""
     prompter = terminal_prompter(console, RESUME_HINT)
@@ -140,7 +143,13 @@ def resume_session(
             f"session {session.id} is {session.status}: there is nothing left to resume"
         )
     tree = tree_for_session(case_log, session, folders)
-    runner = Runner(tree=tree, case_log=case_log, prompter=prompter, agent=agent or default_agent())
+    runner = Runner(
+        tree=tree,
+        case_log=case_log,
+        prompter=prompter,
+        agent=agent or default_agent(),
+        again=again,
+    )
     return session.id, runner.resume(session.id)
 
 

@@ -63,6 +63,8 @@ class Pause:
 @dataclass(frozen=True)
 class EscalateNow:
     reason: str
+    target: str | None = None
+    """The escalate node chosen (None: the tree's default)."""
 
 
 Action = Give | Back | Note | Pause | EscalateNow
@@ -89,12 +91,19 @@ class Frame:
     previous: Any = None
     """The answer this step had before the agent went back to it (offered as the default)."""
     case: str = ""
+    escalations: tuple[tuple[str, str], ...] = ()
+    """(escalate node id, tier) the agent can escalate to now, the tree's default first."""
 
 
 class Prompter(Protocol):
     """The agent's side of a session; the runner calls these in order."""
 
-    def intake(self, given: Intake) -> Intake: ...
+    def ask_intake(self, name: str, so_far: Intake) -> str:
+        """One intake field (an `INTAKE_FIELDS` name); empty when skipped."""
+        ...
+
+    def show_intake(self, intake: Intake) -> None: ...
+    def show_done(self, message: str) -> None: ...
     def show_similar(self, cases: list[SessionRecord]) -> None: ...
     def show_history(self, lines: list[str]) -> None: ...
     def ask(self, step: Step, frame: Frame) -> Action: ...
@@ -198,7 +207,7 @@ class TerminalPrompter:
             case StepKind.TEXT | StepKind.NUMBER | StepKind.DATE:
                 return self._type_in(step, frame, actions)
             case StepKind.MULTISELECT:
-                return self._check(step, actions)
+                return self._check(step, frame, actions)
             case StepKind.SELECT | StepKind.CONFIRM | StepKind.INFO | StepKind.ACTION:
                 return self._select(step, frame, actions)
             case _:
@@ -218,16 +227,16 @@ class TerminalPrompter:
             instruction=hint,
             validate=lambda text: answer_check(step, text),
         ).unsafe_ask()
-        return self._action(answer.strip()) if answer.strip() in actions else Give(answer)
+        return self._action(answer.strip(), frame) if answer.strip() in actions else Give(answer)
 
-    def _check(self, step: Step, actions: list[str]) -> Action:
+    def _check(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
         choices = [questionary.Choice(c.label, c.value) for c in step.choices]
         choices += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
         picked = questionary.checkbox(step.question, choices=choices).unsafe_ask()
         chosen_action = next((p for p in picked if p in actions), None)
-        return self._action(chosen_action) if chosen_action else Give(picked)
+        return self._action(chosen_action, frame) if chosen_action else Give(picked)
 
     def _select(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
@@ -239,9 +248,9 @@ class TerminalPrompter:
         offered = [o.value for o in options if hasattr(o, "value")]
         default = _default(frame.previous, offered) or _default(step.default, offered)
         picked = questionary.select(question, choices=options, default=default).unsafe_ask()
-        return self._action(picked) if picked in actions else Give(picked)
+        return self._action(picked, frame) if picked in actions else Give(picked)
 
-    def _action(self, action: str) -> Action:
+    def _action(self, action: str, frame: Frame) -> Action:
         import questionary
 
         if action == BACK:
@@ -250,36 +259,59 @@ class TerminalPrompter:
             return Pause()
         if action == NOTE:
             return Note(questionary.text("Note for the case log:").unsafe_ask())
-        reason = questionary.text("Why escalate? (what the next tier should know)").unsafe_ask()
-        return EscalateNow(reason)
+        return self._escalate(frame)
+
+    def _escalate(self, frame: Frame) -> EscalateNow:
+        """To whom (when the tree has a choice, its default preselected) and why (an empty
+        reason is asked once more)."""
+        import questionary
+
+        target = None
+        if len(frame.escalations) > 1:
+            choices = [
+                questionary.Choice(f"{tier}  ({node})", node) for node, tier in frame.escalations
+            ]
+            target = questionary.select("Escalate to:", choices=choices).unsafe_ask()
+        reason = str(
+            questionary.text("Why escalate? (what the next tier should know)").unsafe_ask()
+        )
+        if not reason.strip():
+            again = "The next tier reads this first: type the reason (Enter again leaves it empty)"
+            reason = str(questionary.text(again).unsafe_ask())
+        return EscalateNow(reason, target)
 
     def show_problem(self, message: str) -> None:
         from rich.text import Text
 
         self.console.print(Text(message, style="red"))
 
+    def show_done(self, message: str) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(message, style="green"))
+
     # -- intake, history, wrap-up --------------------------------------------------------------
 
-    def intake(self, given: Intake) -> Intake:
+    def ask_intake(self, name: str, so_far: Intake) -> str:
         import questionary
 
-        ticket = given.ticket or questionary.text("Ticket reference (optional):").unsafe_ask()
-        customer = given.customer or self._customer_words()
-        tone = given.tone
-        if tone is None:
+        if name == "customer":
+            return self._customer_words()
+        if name == "tone":
             tone = questionary.select(
                 "The customer's tone:", choices=[*TONES, "skip"], default="calm"
             ).unsafe_ask()
-            tone = "" if tone == "skip" else tone
-        desired = given.desired_outcome
-        if desired is None:
-            desired = questionary.text(
-                "What outcome does the customer want? (optional)"
-            ).unsafe_ask()
-        tip = TONE_TIPS.get(tone or "")
+            return "" if tone == "skip" else str(tone)
+        question = {
+            "ticket": "Ticket reference (optional):",
+            "desired_outcome": "What outcome does the customer want? (optional)",
+        }[name]
+        return str(questionary.text(question).unsafe_ask())
+
+    def show_intake(self, intake: Intake) -> None:
+        tip = TONE_TIPS.get(intake.tone or "")
         if tip:
             self._panel(tip, "Before you start", "yellow")
-        return Intake(ticket=ticket, customer=customer, tone=tone, desired_outcome=desired)
 
     def _customer_words(self) -> str:
         """The problem in the customer's words, restated until the customer confirms it."""
@@ -330,17 +362,29 @@ class TerminalPrompter:
         if handoff:
             self._panel(handoff, "Hand-off summary for the next tier", "yellow")
         if end.reply:
-            self._panel(end.reply, "Reply draft for the customer", "blue")
+            self._plain(end.reply, "Reply draft for the customer (plain text, to copy)")
+
+    def _plain(self, text: str, title: str) -> None:
+        """`text` between two rules, with nothing beside it, so it copies as it is."""
+        from rich.rule import Rule
+        from rich.text import Text
+
+        self.console.print(Rule(Text(title), style="blue", align="left"))
+        self.console.print(Text(text.rstrip()), soft_wrap=True)
+        self.console.print(Rule(style="blue"))
 
     def wrapup(self, end: End, suggested_follow_up: str | None) -> WrapUp:
         import questionary
 
         note = questionary.text("Case note (optional):").unsafe_ask()
-        follow_up = questionary.text(
-            "Follow-up date (YYYY-MM-DD or 2d/1w, empty for none):",
-            default=suggested_follow_up or "",
+        suggested = suggested_follow_up or "none"
+        typed = questionary.text(
+            f"Follow-up date (Enter: {suggested}; or YYYY-MM-DD, 2d, 1w, none):",
+            placeholder=suggested,
             validate=_date_check,
         ).unsafe_ask()
+        follow_up = str(typed).strip() or suggested
+        follow_up = "" if follow_up.lower() == "none" else follow_up
         score = questionary.select(
             "Customer satisfaction (1-5):", choices=["skip", "5", "4", "3", "2", "1"]
         ).unsafe_ask()
@@ -352,7 +396,16 @@ class TerminalPrompter:
         import questionary
 
         choices = [questionary.Choice(label, value) for value, label in options]
-        return str(questionary.select(question, choices=choices).unsafe_ask())
+        many = len(choices) > 5  # long lists filter as the agent types
+        return str(
+            questionary.select(
+                question,
+                choices=choices,
+                use_search_filter=many,
+                use_jk_keys=not many,
+                instruction="(type to filter)" if many else None,
+            ).unsafe_ask()
+        )
 
 
 TYPED_HINT = "(type :back, :note, :pause or :escalate for the session menu)"
@@ -399,10 +452,12 @@ def _default(previous: Any, values: list[Any]) -> Any:
 
 
 def _date_check(text: str) -> bool | str:
+    if text.strip().lower() == "none":
+        return True
     try:
         check_date(text.strip())
     except AnswersError:
-        return "Use YYYY-MM-DD, or 2d / 1w, or leave it empty"
+        return "Use YYYY-MM-DD, 2d or 1w, 'none' for no follow-up, or Enter for the suggestion"
     return True
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, replace
-from typing import Any
+from typing import Any, NoReturn
 
 from troubleshoot.cases.log import CaseLog
 from troubleshoot.cases.records import (
     MASKED_VALUE,
-    Ending,
     Event,
     EventKind,
     Intake,
@@ -22,8 +21,16 @@ from troubleshoot.cases.records import (
     Status,
 )
 from troubleshoot.cases.similar import similar
-from troubleshoot.errors import AnswersError, CaseLogError, Paused, TroubleshootError
+from troubleshoot.errors import (
+    AnswersError,
+    CaseLogError,
+    OutputClosed,
+    Paused,
+    TroubleshootError,
+    WrapUpInterrupted,
+)
 from troubleshoot.session.coerce import InvalidAnswer
+from troubleshoot.session.ending import check_score, closed_as, closing, with_reply
 from troubleshoot.session.engine import Answer, End, Engine, State, WalkError
 from troubleshoot.session.history import (
     check_date,
@@ -31,12 +38,13 @@ from troubleshoot.session.history import (
     follow_up_date,
     handoff,
     history_lines,
+    recent_change_by_another,
 )
 from troubleshoot.session.masking import Masker
 from troubleshoot.session.presets import known_lines, logged_presets
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
 from troubleshoot.session.step import Step
-from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, LAST_FIX, Tree
+from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, INTAKE_FIELDS, Tree
 
 
 class InputEnded(TroubleshootError):
@@ -53,18 +61,26 @@ class Runner:
         case_log: CaseLog,
         prompter: Prompter,
         agent: str,
+        again: str = "",
         presets: Mapping[str, Any] | None = None,
     ) -> None:
-        """`presets`: declared variables known before the start (checked and typed)."""
+        """`again` ends the commands that messages suggest (the global options: ` --db F`);
+        `presets`: declared variables known before the start (checked and typed)."""
         self.tree = tree
         self.presets = dict(presets or {})
         self.case_log = case_log
         self.prompter = prompter
         self.agent = agent
+        self.again = again
         self.session_id = ""
         self.seq = 0  # the last event of the session this runner knows of
         self.undone: Answer | None = None  # the answer just superseded by going back
+        self.pickup: EventKind | None = None  # how this agent takes the case on when they act
         self.masker = Masker(tree)
+        self.superseded: list[Answer] = []  # logged answers a resume asks again (sensitive)
+
+    def resume_hint(self) -> str:
+        return f"troubleshoot resume {self.session_id}{self.again}"
 
     def _record(self, event: Event) -> None:
         """Log one event, refusing if another agent wrote to the session meanwhile."""
@@ -79,14 +95,99 @@ class Runner:
     # -- entry points --------------------------------------------------------------------------
 
     def run(self, given: Intake) -> End:
-        """Intake, similar cases, the walk and the wrap-up of a new session."""
-        answered = asdict(self.prompter.intake(given))
-        intake = Intake(**{k: v or None for k, v in answered.items()})
-        self.session_id = self.case_log.create_session(self.tree, intake, self.agent)
-        self._record(Event(kind=EventKind.START, text=intake.customer, value=asdict(intake)))
-        words = " ".join(v for v in (intake.customer, intake.ticket) if v)
-        hits = similar(self.case_log, words, exclude=self.session_id)
-        self.prompter.show_similar([hit.session for hit in hits])
+        """Intake, similar cases, the walk and the wrap-up of a new session. The session is
+        created at the first intake answer; Ctrl-C before it leaves nothing in the log."""
+        return self._begin(self._intake(given))
+
+    def resume(self, session_id: str) -> End:
+        """Continue a paused session (or its intake), or pick up an escalated one as the next
+        tier: an escalated case stays escalated until this agent acts on it."""
+        session = self.case_log.get_session(session_id)
+        self.session_id = session.id
+        events = self.case_log.events(self.session_id)
+        self.presets = logged_presets(self.tree, events)
+        self.seq = max((e.seq for e in events), default=0)
+        self.prompter.show_history(history_lines(session, events))
+        self._warn_if_open_elsewhere(events)
+        escalated = session.status is Status.ESCALATED
+        self.pickup = EventKind.PICKUP if escalated else EventKind.RESUME
+        if not any(e.kind is EventKind.START for e in events):
+            self._take_over()
+            return self._begin(self._intake(session.intake))
+        engine = self._engine(session.intake)
+        state = self._replay(engine, effective_answers(events))
+        if not escalated:
+            self._take_over()
+        try:
+            choice = self._ask_after_escalation() if state.end is not None else None
+        except (KeyboardInterrupt, EOFError):
+            raise Paused(self.session_id, interrupted=True, status=session.status) from None
+        if choice is not None:
+            self._take_over()
+            state = self._after_escalation(engine, state, choice)
+        return self._walk(engine, state)
+
+    def _replay(self, engine: Engine, answers: list[Answer]) -> State:
+        """The state the logged answers lead to. A sensitive answer is not kept in the log, so
+        the walk stops before it: the question is asked again, and once this agent acts the
+        answers from it on are marked superseded (`back` events), so the log tells the same
+        story."""
+        masked = next((i for i, a in enumerate(answers) if a.value == MASKED_VALUE), None)
+        if masked is None:
+            return engine.replay(answers)
+        self.superseded = answers[masked:]
+        return engine.replay(answers[:masked])
+
+    def _record_superseded(self) -> None:
+        for dropped in reversed(self.superseded):
+            self._record(
+                Event(
+                    kind=EventKind.BACK,
+                    node=dropped.node,
+                    step=dropped.key,
+                    text="superseded: asked again, as sensitive answers are not kept",
+                )
+            )
+        self.superseded = []
+
+    # -- the intake ----------------------------------------------------------------------------
+
+    def _intake(self, given: Intake) -> Intake:
+        """Ask each intake field not given yet, logging each the moment it is given."""
+        intake = given
+        try:
+            for name in INTAKE_FIELDS:
+                value = getattr(intake, name)
+                if value is None:
+                    value = self.prompter.ask_intake(name, intake) or ""
+                    intake = replace(intake, **{name: value})
+                    self._intake_given(intake, name)
+                elif not self.session_id:
+                    self._intake_given(intake, None)
+            return intake
+        except (KeyboardInterrupt, EOFError, BrokenPipeError) as exc:
+            if not self.session_id:
+                raise
+            self._stopped(exc, None, "during the intake")
+
+    def _intake_given(self, intake: Intake, name: str | None) -> None:
+        """Create the session at the first intake answer, then log each field given."""
+        if not self.session_id:
+            self.session_id = self.case_log.create_session(self.tree, intake, self.agent)
+        elif name is not None:
+            self._update(replace(SessionUpdate(), **{name: getattr(intake, name)}))
+
+    def _begin(self, intake: Intake) -> End:
+        """Log the start of the walk, show similar past cases, and walk."""
+        done = Intake(**{k: v or None for k, v in asdict(intake).items()})
+        try:
+            self.prompter.show_intake(intake)
+            self._record(Event(kind=EventKind.START, text=done.customer, value=asdict(done)))
+            words = " ".join(v for v in (done.customer, done.ticket) if v)
+            hits = similar(self.case_log, words, exclude=self.session_id)
+            self.prompter.show_similar([hit.session for hit in hits])
+        except (KeyboardInterrupt, EOFError, BrokenPipeError) as exc:
+            self._stopped(exc, None, "before the first step")
         if self.presets:
             self._record(
                 Event(
@@ -96,49 +197,24 @@ class Runner:
                 )
             )
             self.prompter.show_history(known_lines(self.presets))
-        engine = self._engine(intake)
+        engine = self._engine(done)
         state = engine.start()
         self._record_walked(None, state)
         return self._walk(engine, state)
 
-    def resume(self, session_id: str) -> End:
-        """Continue a paused session, or pick up an escalated one as the next tier."""
-        session = self.case_log.get_session(session_id)
-        self.session_id = session.id
-        events = self.case_log.events(self.session_id)
-        self.presets = logged_presets(self.tree, events)
-        engine = self._engine(session.intake)
-        self.seq = max((e.seq for e in events), default=0)
-        state = self._replay(engine, effective_answers(events))
-        self.prompter.show_history(history_lines(session, events))
-        try:
-            choice = self._ask_after_escalation() if state.end is not None else None
-        except (KeyboardInterrupt, EOFError):
-            raise Paused(self.session_id, interrupted=True) from None
-        picked_up = session.status is Status.ESCALATED
-        self._record(Event(kind=EventKind.PICKUP if picked_up else EventKind.RESUME))
+    def _take_over(self) -> None:
+        """Log that this agent continues (or picks up) the case, the first time they act."""
+        if self.pickup is None:
+            return
+        self._record(Event(kind=self.pickup))
         self._update(SessionUpdate(status=Status.ACTIVE, agent=self.agent))
-        if choice is not None:
-            state = self._after_escalation(engine, state, choice)
-        return self._walk(engine, state)
+        self.pickup = None
+        self._record_superseded()
 
-    def _replay(self, engine: Engine, answers: list[Answer]) -> State:
-        """The state the logged answers lead to. A sensitive answer is not kept in the log, so
-        the walk stops before it: the question is asked again, and the answers after it are
-        marked superseded (with `back` events) so the log tells the same story."""
-        masked = next((i for i, a in enumerate(answers) if a.value == MASKED_VALUE), None)
-        if masked is None:
-            return engine.replay(answers)
-        for dropped in reversed(answers[masked:]):
-            self._record(
-                Event(
-                    kind=EventKind.BACK,
-                    node=dropped.node,
-                    step=dropped.key,
-                    text="superseded: asked again, as sensitive answers are not kept",
-                )
-            )
-        return engine.replay(answers[:masked])
+    def _warn_if_open_elsewhere(self, events: list[Event]) -> None:
+        warning = recent_change_by_another(events, self.agent)
+        if warning:
+            self.prompter.show_problem(warning)
 
     # -- the walk ------------------------------------------------------------------------------
 
@@ -150,27 +226,40 @@ class Runner:
         try:
             while state.end is None:
                 state = self._turn(engine, state)
-        except KeyboardInterrupt:
-            self._pause(state, "interrupted (Ctrl-C)")
-            raise Paused(self.session_id, interrupted=True) from None
-        except EOFError:
-            self._pause(state, "input ended")
-            raise InputEnded(
-                f"the input ended (Ctrl-D, or no more input); session {self.session_id} is "
-                f"paused: continue it with 'troubleshoot resume {self.session_id}'"
-            ) from None
+        except (KeyboardInterrupt, EOFError, BrokenPipeError) as exc:
+            self._stopped(exc, state, "")
         except (WalkError, AnswersError) as exc:
             self._pause(state, str(exc))
             raise type(exc)(
                 f"{exc}\n(session {self.session_id} is paused: fix that and run "
-                f"'troubleshoot resume {self.session_id}' in a terminal)"
+                f"'{self.resume_hint()}' in a terminal)"
             ) from None
         except CaseLogError as exc:
             raise CaseLogError(
-                f"{exc}\n(every answer before this one is saved: run 'troubleshoot resume "
-                f"{self.session_id}' once the database can be written again)"
+                f"{exc}\n(every answer before this one is saved: run '{self.resume_hint()}' "
+                "once the database can be written again)"
             ) from None
         return self._finish(engine, state)
+
+    def _stopped(self, exc: BaseException, state: State | None, where: str) -> NoReturn:
+        """Ctrl-C, the end of input or a closed output: pause the session and say so (an
+        escalated case the agent has not acted on yet is left escalated)."""
+        if self.pickup is EventKind.PICKUP:
+            raise Paused(self.session_id, interrupted=True, status=Status.ESCALATED) from None
+        why = {
+            KeyboardInterrupt: "interrupted (Ctrl-C)",
+            EOFError: "input ended",
+            BrokenPipeError: "the output was closed",
+        }[type(exc)]
+        self._pause(state, f"{why} {where}".strip())
+        if isinstance(exc, KeyboardInterrupt):
+            raise Paused(self.session_id, interrupted=True) from None
+        error = OutputClosed if isinstance(exc, BrokenPipeError) else InputEnded
+        raise error(
+            f"{'the output was closed' if error is OutputClosed else 'the input ended'} "
+            f"({'a closed pipe' if error is OutputClosed else 'Ctrl-D, or no more input'}); "
+            f"session {self.session_id} is paused: continue it with '{self.resume_hint()}'"
+        ) from None
 
     def _turn(self, engine: Engine, state: State) -> State:
         step = state.step
@@ -190,9 +279,12 @@ class Runner:
             can_go_back=bool(state.answers),
             previous=previous,
             case=self.session_id,
+            escalations=tuple(engine.escalation_targets()),
         )
         started = time.monotonic()
         action = self.prompter.ask(step, frame)
+        if isinstance(action, Give | Back | EscalateNow):
+            self._take_over()
         if isinstance(action, Give):
             try:
                 new = engine.answer(state, action.value)
@@ -210,12 +302,16 @@ class Runner:
                 self._record(
                     Event(kind=EventKind.NOTE, node=step.node.id, text=action.text.strip())
                 )
+                self.prompter.show_done("Note saved.")
             return state
         if isinstance(action, Pause):
+            if self.pickup is EventKind.PICKUP:
+                raise Paused(self.session_id, interrupted=False, status=Status.ESCALATED)
             self._pause(state, "paused by the agent")
             raise Paused(self.session_id, interrupted=False)
         assert isinstance(action, EscalateNow)
-        return engine.escalate_now(state, action.reason.strip() or "escalated by the agent")
+        reason = action.reason.strip() or f"(left empty by {self.agent})"
+        return engine.escalate_now(state, reason, action.target)
 
     def _record_answer(self, *, step: Step, before: State, after: State, started: float) -> None:
         """Log the answer to `step` (an action ticked is an `action` event with its name and
@@ -268,8 +364,8 @@ class Runner:
         )
         return new
 
-    def _pause(self, state: State, why: str) -> None:
-        node = state.step.node.id if state.step else None
+    def _pause(self, state: State | None, why: str) -> None:
+        node = state.step.node.id if state and state.step else None
         self._record(Event(kind=EventKind.PAUSE, node=node, text=why))
         self._update(SessionUpdate(status=Status.PAUSED, current_node=node))
 
@@ -296,9 +392,8 @@ class Runner:
     # -- the end -------------------------------------------------------------------------------
 
     def _finish(self, engine: Engine, state: State) -> End:
-        end = state.end
-        assert end is not None
-        node = end.node.id if end.node else None
+        assert state.end is not None
+        end = with_reply(state.end, state)
         text = None
         if end.escalated:
             session = self.case_log.get_session(self.session_id)
@@ -306,41 +401,31 @@ class Runner:
             text = handoff(
                 session=session, events=events, state=state, tier=end.tier, reason=end.reason
             )
-            event = Event(
-                kind=EventKind.ESCALATE, node=node, text=end.reason, value={"tier": end.tier}
-            )
-        else:
-            event = Event(
-                kind=EventKind.RESOLVE, node=node, text=end.summary, value={"outcome": end.outcome}
-            )
-        ending = Ending(
-            status=Status.ESCALATED if end.escalated else Status.RESOLVED,
-            outcome=end.outcome,
-            summary=end.summary,
-            reply=end.reply,
-            current_node=node,
-            variables=state.variables,
-            escalated_to=end.tier,
-            escalation_reason=end.reason,
-            fixed_by=state.variables.get(LAST_FIX) or None,
-        )
+        event, ending = closing(end, state)
         self.seq = self.case_log.finish_session(
             self.session_id,
             self.masker.event(replace(event, agent=self.agent)),
             self.masker.ending(ending),
             after=self.seq,
         )
-        self.prompter.show_end(self.masker.end(end), state, self.masker.text(text))
-        self._wrapup(end)
+        try:
+            self.prompter.show_end(self.masker.end(end), state, self.masker.text(text))
+            self._wrapup(end)
+        except (KeyboardInterrupt, EOFError, BrokenPipeError) as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise OutputClosed(
+                    f"the output was closed (a closed pipe); session {self.session_id} was "
+                    f"already {closed_as(end)}, without its wrap-up (case note, follow-up, "
+                    "satisfaction)"
+                ) from None
+            interrupted = isinstance(exc, KeyboardInterrupt)
+            raise WrapUpInterrupted(self.session_id, closed_as(end), interrupted) from None
         return end
 
     def _wrapup(self, end: End) -> None:
-        try:
-            wrap = self.prompter.wrapup(end, follow_up_date(end.follow_up))
-        except (KeyboardInterrupt, EOFError):
-            return  # the case itself is already closed in the log; the wrap-up is optional
+        wrap = self.prompter.wrapup(end, follow_up_date(end.follow_up))
         follow_up = check_date(str(wrap.follow_up or "")) or None
-        satisfaction = _check_score(wrap.satisfaction)
+        satisfaction = check_score(wrap.satisfaction)
         note = str(wrap.note or "").strip() or None
         self._record(
             Event(
@@ -350,11 +435,3 @@ class Runner:
             )
         )
         self._update(SessionUpdate(note=note, follow_up=follow_up, satisfaction=satisfaction))
-
-
-def _check_score(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or str(value) not in {"1", "2", "3", "4", "5"}:
-        raise AnswersError(f"satisfaction must be a whole number from 1 to 5, not {value!r}")
-    return int(value)

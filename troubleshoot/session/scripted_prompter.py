@@ -5,7 +5,7 @@ It prints each step and its answer as plain lines, so a scripted run leaves a re
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields, replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 from troubleshoot.cases.records import MASKED, Intake, SessionRecord
@@ -40,11 +40,15 @@ class ScriptedPrompter:
     def _line(self, text: str) -> None:
         self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
-    def intake(self, given: Intake) -> Intake:
-        result = replace(self.given_intake, **{k: v for k, v in asdict(given).items() if v})
-        if result.customer:
-            self._line(f'Customer: "{result.customer}"')
-        return result
+    def ask_intake(self, name: str, so_far: Intake) -> str:
+        return str(getattr(self.given_intake, name) or "")
+
+    def show_intake(self, intake: Intake) -> None:
+        if intake.customer:
+            self._line(f'Customer: "{intake.customer}"')
+
+    def show_done(self, message: str) -> None:
+        self._line(message)
 
     def show_similar(self, cases: list[SessionRecord]) -> None:
         for case in cases:
