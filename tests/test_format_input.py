@@ -215,3 +215,12 @@ def test_choice_labels_are_filled_in(bill: Engine) -> None:
     done = bill.answer(state, "Refund 54")
     assert done.answers[-1].shown == "Refund 54"
     assert done.end is not None and done.end.summary == "Refund 54 offered"
+
+
+def test_a_date_answer_may_count_days_back(engine: Engine) -> None:
+    state = answer_all(engine, "1234567890", "64")
+    ago = engine.answer(state, "31 days ago").variables["purchase_date"]
+    assert ago == date.today() - timedelta(days=31)
+    assert engine.answer(state, "yesterday").variables["purchase_date"] == date.today() - timedelta(
+        days=1
+    )

@@ -364,3 +364,13 @@ def test_a_ticked_action_stands_as_the_steps_answer_on_resume(
         "name": "Reset password",
         "arguments": {"user": "I want my money back"},
     }
+
+
+def test_dates_are_logged_as_text(tree_path: Path) -> None:
+    from troubleshoot.session.masking import Masker
+
+    masker = Masker(load_tree(tree_path, tree_path.parent))
+    assert masker.value({"since": date(2026, 1, 2), "items": [date(2026, 1, 3)]}) == {
+        "since": "2026-01-02",
+        "items": ["2026-01-03"],
+    }

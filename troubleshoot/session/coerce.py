@@ -70,18 +70,25 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
+_DAYS_AGO = re.compile(r"(\d{1,5}) days? ago")
+
+
 def _date(raw: Any) -> tuple[date, str]:
-    """YYYY-MM-DD, `today` or `yesterday`."""
+    """YYYY-MM-DD, `today`, `yesterday` or `N days ago`."""
     if isinstance(raw, date):
         return raw, raw.isoformat()
-    text = str(raw).strip().lower()
-    if text in ("today", "yesterday"):
-        day = date.today() - timedelta(days=0 if text == "today" else 1)
+    text = " ".join(str(raw).strip().lower().split())
+    ago = _DAYS_AGO.fullmatch(text)
+    if text in ("today", "yesterday") or ago:
+        days = int(ago[1]) if ago else 0 if text == "today" else 1
+        day = date.today() - timedelta(days=days)
         return day, day.isoformat()
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise InvalidAnswer(f"expected a date as YYYY-MM-DD (or today), got {raw!r}") from None
+        raise InvalidAnswer(
+            f"expected a date as YYYY-MM-DD (or today, yesterday, 3 days ago), got {raw!r}"
+        ) from None
     return day, day.isoformat()
 
 

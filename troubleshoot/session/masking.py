@@ -9,6 +9,7 @@ from it are masked, and the clear value is replaced wherever else it shows up (a
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from troubleshoot.cases.records import MASKED, MASKED_VALUE, Ending, Event, EventKind
@@ -44,7 +45,10 @@ class Masker:
         return text
 
     def value(self, value: Any) -> Any:
-        """A JSON-ready value with sensitive variables and clear values masked."""
+        """A JSON-ready value with sensitive variables and clear values masked (a date as
+        YYYY-MM-DD text, as the case log keeps it)."""
+        if isinstance(value, date):
+            return self.text(value.isoformat())
         if isinstance(value, dict):
             return {k: MASKED if k in self.names else self.value(v) for k, v in value.items()}
         if isinstance(value, list):

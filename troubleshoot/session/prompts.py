@@ -218,7 +218,7 @@ class TerminalPrompter:
 
         hint = TYPED_HINT
         if step.kind is StepKind.DATE:
-            hint = f"(YYYY-MM-DD or today; {TYPED_HINT[1:]}"
+            hint = f"(YYYY-MM-DD, today or 3 days ago; {TYPED_HINT[1:]}"
         sensitive = isinstance(step.node, Ask) and step.node.sensitive
         ask = questionary.password if sensitive else questionary.text
         answer = ask(

@@ -99,7 +99,7 @@ def check_default(fields: Fields, node: m.Ask) -> None:
     if node.type is m.AskType.NUMBER and not _is_number(default):
         problem = "must be a number"
     elif node.type is m.AskType.DATE and not _is_date(default):
-        problem = "must be a date (YYYY-MM-DD or today)"
+        problem = "must be a date (YYYY-MM-DD, today or 3 days ago)"
     elif node.type is m.AskType.CONFIRM and default.lower() not in ("yes", "no"):
         problem = "must be yes or no"
     elif (
@@ -115,7 +115,7 @@ def check_default(fields: Fields, node: m.Ask) -> None:
 
 
 def _is_date(text: str) -> bool:
-    if text in ("today", "yesterday"):
+    if text in ("today", "yesterday") or re.fullmatch(r"\d{1,5} days? ago", text):
         return True
     try:
         date.fromisoformat(text)
