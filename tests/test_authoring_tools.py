@@ -133,8 +133,8 @@ def test_new_points_at_the_schema_written_once_at_the_repository_root(tmp_path: 
 
 def test_show_and_graph_label_try_nodes_by_their_own_question() -> None:
     shown = runner.invoke(app, ["show", "login-failure"])
-    assert "login-basics [try] Can the customer log in now?" in shown.output
+    assert "password-checks [try] Can the customer log in now?" in shown.output
     assert "code-basics [try] Did a code arrive, and was it accepted?" in shown.output
     assert "Try the basics" not in shown.output
     drawn = runner.invoke(app, ["graph", "login-failure"])
-    assert "login-basics: Can the customer log in now?" in drawn.output
+    assert "password-checks: Can the customer log in now?" in drawn.output

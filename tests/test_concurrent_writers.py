@@ -48,7 +48,7 @@ answers:
   check-status: "none"
   which-browser: chrome
   account-status: active
-  login-basics: [yes]
+  password-checks: [yes]
 wrapup: {note: done, satisfaction: 5}
 """
 

@@ -107,3 +107,72 @@ scenarios:
         in result.output
     )
     assert "no scenario ends at the return node(s): not-online" in result.output
+
+
+REPLY = """\
+scenarios:
+  - name: the reply names the fix
+    answers: {device: laptop, seen-before: no, net.reachable: yes, basics: [no, yes]}
+    expect:
+      outcome: resolved
+      reply_contains: [we fixed it, LOG OUT AND IN, "log  out\n  and in"]
+      reply_excludes: [Restart the app]
+      summary_contains: Fixed on laptop
+      summary_excludes: [phone]
+"""
+
+
+def test_reply_and_summary_are_checked_as_rendered(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["test", str(scenario(tmp_path, REPLY))])
+    passed = [line for line in result.output.splitlines() if line.startswith("PASS")]
+    assert [line.split(" :: ")[1] for line in passed] == ["the reply names the fix"]
+
+
+def test_a_wrong_reply_says_which_text_and_shows_the_reply(tmp_path: Path) -> None:
+    bad = (
+        REPLY.replace("[we fixed it, LOG OUT AND IN", "[we fixed it, Clear the cache")
+        .replace("[Restart the app]", "[seen 1 time]")
+        .replace("summary_excludes: [phone]", "summary_excludes: [laptop]")
+    )
+    result = runner.invoke(app, ["test", str(scenario(tmp_path, bad))])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "reply_contains: 'Clear the cache' missing from the reply" in result.output
+    assert "reply_excludes: 'seen 1 time' present in the reply" in result.output
+    assert "summary_excludes: 'laptop' present in the summary" in result.output
+    shown = lines.index(next(line for line in lines if line.strip() == "the reply was:"))
+    assert lines[shown + 1].strip() == "| We fixed it: Log out and in. Seen 1 time(s)."
+    assert "we fixed it' missing" not in result.output
+
+
+def test_an_escalation_reply_is_checked_too(tmp_path: Path) -> None:
+    body = """\
+scenarios:
+  - name: escalated
+    answers: {device: laptop, seen-before: no, net.reachable: yes, basics: no,
+              fix-settings: [no, no]}
+    expect: {outcome: escalated, reply_contains: [anything], summary_contains: [tier2]}
+"""
+    result = runner.invoke(app, ["test", str(scenario(tmp_path, body))])
+    assert "reply_contains: 'anything' missing from the reply" in result.output
+    assert "(empty)" in result.output
+    assert "summary_contains" not in result.output
+
+
+def test_misspelt_or_malformed_text_checks_are_located(tmp_path: Path) -> None:
+    body = """\
+scenarios:
+  - name: misspelt
+    answers: {device: laptop}
+    expect: {outcome: resolved, reply_contain: [x]}
+  - name: malformed
+    answers: {device: laptop}
+    expect: {outcome: resolved, reply_excludes: {x: y}}
+"""
+    result = runner.invoke(app, ["test", str(scenario(tmp_path, body))])
+    assert result.exit_code == 1
+    assert (
+        "line 2: unknown expectation 'reply_contain' (did you mean 'reply_contains'?)"
+        in result.output
+    )
+    assert "line 5: 'reply_excludes' takes a text or a list of texts" in result.output

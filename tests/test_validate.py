@@ -256,7 +256,9 @@ def test_show_prints_the_title_and_the_phases(tmp_path: Path) -> None:
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Unexpected or double charge")
-    assert "(double-charge, revision 1)" in lines[0]
+    text = (BUNDLED / "double-charge.tree.yaml").read_text(encoding="utf-8")
+    revision = re.search(r"^revision: (\d+)$", text, re.M)
+    assert revision and f"(double-charge, revision {revision.group(1)})" in lines[0]
     phases = [line.strip(" │├└─") for line in lines if re.match(r"^[├└]── \w", line)]
     assert phases == ["Diagnose", "Isolate", "Fix"]
 

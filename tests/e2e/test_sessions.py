@@ -126,7 +126,6 @@ def test_back_then_a_different_branch(e2e: Any, login: Any) -> None:
         "since-when": "never",
         "others-affected": "only-them",
         "error-shown": "no",
-        "restate": None,
         "check-status": "none",
         "which-browser": "firefox",
         "account-status": "active",
@@ -156,7 +155,7 @@ def test_back_then_a_different_branch(e2e: Any, login: Any) -> None:
     ]
     nodes = [n for n, _ in answers]
     assert "fix-reset-password" in nodes
-    assert "login-basics" not in nodes
+    assert "password-checks" not in nodes
 
 
 def test_a_note_is_kept_as_typed_and_never_rendered(e2e: Any, login: Any) -> None:
@@ -381,9 +380,9 @@ def test_pick_up_a_case_escalated_at_the_end_and_go_back(e2e: Any, login: Any) -
     history = term.panel("The session so far")
     assert f"escalated to {tier} by {AGENT}" in history
     term.choose("This case was escalated at the end of the tree", "Go back to the last step")
-    items = login.nodes["login-basics"]["try"]
+    items = login.nodes["browser-checks"]["try"]
     at = term.pos
-    e2e.drive(term, login, {"login-basics": ["yes"]}, sid)
+    e2e.drive(term, login, {"browser-checks": ["yes"]}, sid)
     assert f"Try {len(items)} of {len(items)}: {items[-1]}" in term.shown_since(at)
     term.wrapup()
     term.expect(f"Session {sid} closed:")
@@ -396,8 +395,8 @@ def test_pick_up_a_case_escalated_at_the_end_and_go_back(e2e: Any, login: Any) -
     kinds = e2e.case.kinds(sid)
     assert kinds[-7:] == ["escalate", "wrapup", "pickup", "back", "answer", "resolve", "wrapup"]
     back = e2e.case.events(sid)[-4]
-    assert back["node"] == "login-basics"
-    assert back["step"] == f"login-basics#{len(items)}"
+    assert back["node"] == "browser-checks"
+    assert back["step"] == f"browser-checks#{len(items)}"
 
 
 def test_ctrl_c_when_picking_up_an_escalated_case_keeps_it_resumable(e2e: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from troubleshoot.errors import AnswersError, TroubleshootError
 from troubleshoot.session.answers_file import ScriptedAnswers, read_mapping
 from troubleshoot.session.coerce import InvalidAnswer
-from troubleshoot.session.engine import Engine, State
+from troubleshoot.session.engine import End, Engine, State
 from troubleshoot.session.presets import preset_variables
 from troubleshoot.tree import catalog
 from troubleshoot.tree import model as m
@@ -21,7 +21,13 @@ from troubleshoot.tree.model import Tree
 
 SUFFIX = ".scenarios.yaml"
 MAX_STEPS = 1_000
-EXPECT_KEYS = ("outcome", "end", "path", "fixed_by", "variables", "actions")
+TEXT_CHECKS = {  # expect key -> (End attribute, whether the texts must be present)
+    "reply_contains": ("reply", True),
+    "reply_excludes": ("reply", False),
+    "summary_contains": ("summary", True),
+    "summary_excludes": ("summary", False),
+}
+EXPECT_KEYS = ("outcome", "end", "path", "fixed_by", "variables", "actions", *TEXT_CHECKS)
 
 
 @dataclass
@@ -91,11 +97,9 @@ def _run_one(*, path: Path, tree: Tree, index: int, item: Any) -> Result:
     if not isinstance(answers, dict) or not isinstance(expect, dict):
         result.failures.append(f"line {line}: 'answers' and 'expect' must be mappings")
         return result
-    unknown = [k for k in expect if k not in EXPECT_KEYS]
-    if unknown:
-        result.failures.append(
-            f"line {line}: unknown expectation '{unknown[0]}' (use {', '.join(EXPECT_KEYS)})"
-        )
+    problem = _expect_problem(expect)
+    if problem:
+        result.failures.append(f"line {line}: {problem}")
         return result
     entry = item.get("start")
     if tree.library and entry is None:
@@ -170,6 +174,23 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
             failures.append(
                 f"variable {name}: expected {value!r}, got {state.variables.get(name)!r}"
             )
+    return failures + _text_failures(expect, end)
+
+
+def _text_failures(expect: dict[str, Any], end: End) -> list[str]:
+    """`reply_contains` and the like: texts looked for, ignoring case and line breaks, in the
+    reply draft and the summary as the session renders them at its end."""
+    failures = []
+    for key, (attribute, wanted) in TEXT_CHECKS.items():
+        texts = _texts(expect.get(key, [])) or []
+        rendered = getattr(end, attribute) or ""
+        wrong = [t for t in texts if (_plain(t) in _plain(rendered)) != wanted]
+        if not wrong:
+            continue
+        missing = "missing from" if wanted else "present in"
+        shown = "\n".join(f"  | {line}" for line in rendered.splitlines()) or "  (empty)"
+        failures += [f"{key}: {text!r} {missing} the {attribute}" for text in wrong]
+        failures.append(f"the {attribute} was:\n{shown}")
     return failures
 
 
@@ -186,6 +207,32 @@ def _compare_actions(expected: list[Any], done: list[tuple[str, dict[str, Any]]]
         if isinstance(given, dict) and any(arguments.get(k) != v for k, v in given.items()):
             failures.append(f"action {name}: expected arguments {dict(given)}, got {arguments}")
     return failures
+
+
+def _expect_problem(expect: dict[str, Any]) -> str | None:
+    """What is wrong with the keys of an `expect:` mapping, if anything."""
+    for key in expect:
+        if key not in EXPECT_KEYS:
+            close = difflib.get_close_matches(str(key), EXPECT_KEYS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"use {', '.join(EXPECT_KEYS)}"
+            return f"unknown expectation '{key}' ({hint})"
+        if key in TEXT_CHECKS and _texts(expect[key]) is None:
+            return f"'{key}' takes a text or a list of texts"
+    return None
+
+
+def _plain(text: str) -> str:
+    """Text compared the way a reader sees it: any run of spaces and line breaks is one space."""
+    return " ".join(text.lower().split())
+
+
+def _texts(value: Any) -> list[str] | None:
+    """A text or a list of texts as a list; None for anything else."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(t, str) for t in value):
+        return list(value)
+    return None
 
 
 def _coverage(*, path: Path, tree: Tree, scenarios: list[Any], ends: set[str | None]) -> Result:

@@ -251,10 +251,13 @@ class FileBuilder:
 
     def _nodes(self) -> None:
         data = self.top.mapping("nodes")
-        if data is None:
-            if not self.top.has("nodes"):
-                self.report.error(self.top.data.mark, "the tree needs 'nodes'")
+        if data is None:  # a value that is not a mapping was reported by `mapping`
+            if self.top.data.get("nodes") is None:
+                where = self.top.mark("nodes") if self.top.has("nodes") else self.top.data.mark
+                self.report.error(where, "the tree needs 'nodes': node ids, each with its node")
             return
+        if not data:
+            self.report.error(self.top.mark("nodes"), "'nodes' is empty: add at least one node")
         strays: set[object] = set()
         for node_id, spec in data.items():
             if node_id in strays:
