@@ -139,7 +139,7 @@ def test_set_and_action_are_structured_events(case_log: CaseLog, tree_path: Path
         "arguments": {"amount": 64, "reason": "damaged item", "code": f"PIN {MASKED}"},
     }
     assert action.prompt == f"Offer refund (amount: 64, reason: damaged item, code: PIN {MASKED})"
-    assert (action.step, action.answer) == ("refund", "done")
+    assert (action.step, action.answer, action.text) == ("refund", "done", action.prompt)
     assert prompter.steps[1].question == (
         f"Offer refund (amount: 64, reason: damaged item, code: PIN {SECRET})"
     )

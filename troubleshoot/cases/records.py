@@ -52,7 +52,8 @@ class EventKind(StrEnum):
     """Variables a node's `set` assigned: `value` is {name: value}."""
     ACTION = "action"
     """An action the agent did (ticked its step): `value` is {"name": ..., "arguments": {...}},
-    `prompt` the line shown, `answer` "done"; it stands for the step's answer on resume."""
+    `prompt` and `text` the line shown, `answer` "done"; it stands for the step's answer on
+    resume."""
 
 
 MASKED = "******"

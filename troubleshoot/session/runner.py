@@ -329,6 +329,7 @@ class Runner:
                 value={"name": step.node.text, "arguments": step.arguments}
                 if action
                 else given.value,
+                text=step.question if action else None,
                 ms=int((time.monotonic() - started) * 1000),
             )
         )
