@@ -52,8 +52,7 @@ def test_tree_ids_follow_the_trees_option(tmp_path: Path) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "printer-offline.tree.yaml").write_text("id: printer-offline\n")
-    # "pri": "pr" alone also fits the bundled promo-or-checkout
-    line = f"troubleshoot --trees {mine} show pri"
+    line = f"troubleshoot --trees {mine} show prin"
     assert complete(tmp_path, line) == ["printer-offline"]
 
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_OR_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Also the bidirectional overrides and isolates, which make text read differently from how it is
+# stored (a tree or an answer could hide or reorder words).
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_CONTROL_OR_TAB = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 
 
 def _code(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: str, *, one_line: bool = False) -> str:

@@ -61,6 +61,7 @@ class Term:
     def __init__(self, child: pexpect.spawn) -> None:
         self.child = child
         self.text = ""  # everything shown so far, cleaned
+        self.raw = ""  # everything the program wrote, escape sequences included
         self.pos = 0  # where the next `expect` starts looking
         self._pending = ""  # a trailing, not yet complete escape sequence
         self.eof = False
@@ -75,6 +76,7 @@ class Term:
         except pexpect.EOF:
             self.eof = True
             data = ""
+        self.raw += data
         data = self._pending + data
         tail = INCOMPLETE.search(data[-64:]) if not self.eof else None
         cut = len(data) - len(tail.group()) if tail and tail.group() else len(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -38,7 +39,14 @@ from troubleshoot.cases.records import (
     Status,
     now,
 )
-from troubleshoot.cases.sqlite_file import create_private, explain, like, new_session_id
+from troubleshoot.cases.sqlite_file import (
+    create_private,
+    explain,
+    like,
+    new_session_id,
+    readable_by_others,
+    refuse_foreign,
+)
 from troubleshoot.cases.sqlite_rows import (
     event_from_row,
     event_row,
@@ -77,6 +85,10 @@ class SQLiteCaseLog:
             conn = sqlite3.connect(self._target, timeout=busy_timeout_ms / 1000)
             self.db = Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            refuse_foreign(self.db, self._target)
+            warning = None if self._target == MEMORY else readable_by_others(Path(self._target))
+            if warning:
+                sys.stderr.write(warning + "\n")
             if self._target != MEMORY and self.db.journal_mode != "wal":
                 self.db.enable_wal()
             self._migrate()

@@ -10,8 +10,9 @@ import typer
 
 from troubleshoot.cli.app import app, options
 from troubleshoot.cli.completion import case_ids, tree_ids
-from troubleshoot.cli.output import Format, console, print_json
+from troubleshoot.cli.output import Format, console, echo, print_json
 from troubleshoot.errors import TroubleshootError
+from troubleshoot.printable import printable
 
 
 @app.command()
@@ -51,7 +52,7 @@ def validate(
         )
     else:
         for problem in problems:
-            typer.echo(str(problem))
+            echo(str(problem))
         status = "ok" if not problems else f"{errors} error(s), {warnings} warning(s)"
         typer.echo(f"{len(results)} file(s) checked: {status}", err=bool(problems))
     if errors or (strict and warnings):
@@ -73,6 +74,7 @@ def trees(
         print_json([row.as_dict() for row in found])
         return
     from rich.table import Table
+    from rich.text import Text
 
     broken = any(row.problems for row in found)
     files = [_shown(row.path) for row in found]
@@ -92,7 +94,8 @@ def trees(
             " > ".join(row.phases),
             file,
         ]
-        table.add_row(*cells, *([row.problems] if broken else []))
+        cells += [row.problems] if broken else []
+        table.add_row(*(Text(printable(cell)) for cell in cells))  # tree text is never markup
     console().print(table)
     duplicates = [row.problems for row in found if row.duplicate]
     if duplicates:
@@ -172,7 +175,7 @@ def graph(
     kind = render.output_format(output) if output else str(fmt)
     text = pictures.mermaid(loaded, marked) if kind == "mermaid" else pictures.dot(loaded, marked)
     if output is None:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
     elif kind in ("mermaid", "dot"):
         output.write_text(text, encoding="utf-8")
         typer.echo(f"Wrote {output}")

@@ -1,4 +1,8 @@
-"""Consoles for people (Rich, respects NO_COLOR) and plain output for machines."""
+"""Consoles for people (Rich, respects NO_COLOR) and plain output for machines.
+
+Every console here shows control characters visibly (`printable`), whatever it is given to print:
+no text from a tree, an agent or a customer reaches the terminal as an escape sequence.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,10 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import typer
+
+from troubleshoot.printable import printable
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -15,6 +23,30 @@ if TYPE_CHECKING:
 class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
+
+
+def _guarded(console: Console) -> Console:
+    """`console`, with the text of everything it prints passed through `visible`."""
+    from rich.console import RenderHook
+    from rich.segment import Segment
+
+    class Visible:
+        def __init__(self, renderable: Any) -> None:
+            self.renderable = renderable
+
+        def __rich_console__(self, console: Console, options: Any) -> Any:
+            for segment in console.render(self.renderable, options):
+                if segment.control or not segment.text:
+                    yield segment
+                else:
+                    yield Segment(printable(segment.text), segment.style)
+
+    class Guard(RenderHook):
+        def process_renderables(self, renderables: list[Any]) -> list[Any]:
+            return [Visible(r) for r in renderables]
+
+    console.push_render_hook(Guard())
+    return console
 
 
 @cache
@@ -28,18 +60,23 @@ def console() -> Console:
             self.quiet = True
             raise BrokenPipeError("the output was closed")
 
-    return _Console(highlight=False)
+    return _guarded(_Console(highlight=False))
 
 
 @cache
 def err_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return _guarded(Console(stderr=True, highlight=False))
 
 
 def print_error(message: str) -> None:
     err_console().print(f"Error: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Plain text for people, control characters shown visibly."""
+    typer.echo(printable(text), err=err, nl=nl)
 
 
 def print_json(data: Any) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from troubleshoot.cli.app import app, options
 from troubleshoot.cli.completion import case_ids, tree_ids
+from troubleshoot.cli.output import echo
 from troubleshoot.errors import Paused, WrapUpInterrupted
 
 if TYPE_CHECKING:
@@ -53,9 +54,9 @@ def test(
     for file in files:
         for result in run_file(file, folders):
             mark = "PASS" if result.passed else "FAIL"
-            typer.echo(f"{mark} {file} :: {result.name}")
+            echo(f"{mark} {file} :: {result.name}")
             for failure in result.failures:
-                typer.echo("    " + failure.replace("\n", "\n    "))
+                echo("    " + failure.replace("\n", "\n    "))
             passed += result.passed
             failed += not result.passed
             if result.tree is not None and result.state is not None:

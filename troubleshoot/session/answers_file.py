@@ -69,12 +69,19 @@ class ScriptedAnswers:
 
 def read_mapping(path: Path) -> LocatedDict:
     """A YAML file that must be a mapping; problems become one readable `AnswersError`."""
-    from troubleshoot.tree.yamlsafe import read_yaml
+    from troubleshoot.tree.yamlsafe import MAX_BYTES, read_yaml
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)  # never more: the path may be /dev/zero or a pipe
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersError(f"cannot read {path}: {exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise AnswersError(
+            f"{path} is over {MAX_BYTES // 1_000_000} MB: an answers or scenarios file is "
+            "much smaller; check that this is the file you meant"
+        )
     data, problems = read_yaml(text, str(path))
     if problems:
         raise AnswersError("\n".join(str(p) for p in problems))

@@ -146,6 +146,9 @@ def _number(raw: Any) -> tuple[float | int, str]:
     return value, text
 
 
+MAX_LISTED = 20  # choices named in a message; a tree may have thousands
+
+
 def _choice(choices: tuple[Choice, ...], raw: Any) -> Choice:
     text = str(raw).strip()
     for choice in choices:
@@ -154,5 +157,8 @@ def _choice(choices: tuple[Choice, ...], raw: Any) -> Choice:
     for choice in choices:
         if choice.label.lower() == text.lower() or choice.value.lower() == text.lower():
             return choice
-    valid = ", ".join(c.value for c in choices)
-    raise InvalidAnswer(f"{raw!r} is not one of the choices ({valid})")
+    shown = repr(raw) if len(repr(raw)) <= 60 else repr(raw)[:57] + "..."
+    valid = ", ".join(c.value for c in choices[:MAX_LISTED])
+    if len(choices) > MAX_LISTED:
+        valid += f", ... and {len(choices) - MAX_LISTED:,} more"
+    raise InvalidAnswer(f"{shown} is not one of the choices ({valid})")

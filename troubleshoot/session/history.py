@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from troubleshoot.cases.records import Event, EventKind, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.session.engine import Answer, FixTried, State
+from troubleshoot.tree.fields import FOLLOW_UP_PATTERN, follow_up_days
 
-UNITS = {"h": 0, "d": 1, "w": 7}
 RECENTLY = timedelta(minutes=10)
 """A case changed by someone else this recently may still be open on their screen."""
 
@@ -146,10 +147,11 @@ def escalation_reply(*, tier: str | None, ticket: str | None, fixes: list[FixTri
 
 
 def follow_up_date(spec: str | None, today: date | None = None) -> str | None:
-    """A follow-up like `2d`, `1w` or `4h` as a calendar date (hours round to the same day)."""
-    if not spec or spec[-1] not in UNITS or not spec[:-1].isdigit():
+    """A follow-up like `2d`, `1w` or `4h` as a calendar date (hours round to the same day);
+    None if `spec` is not one or is more than ten years away."""
+    days = follow_up_days(spec) if spec else None
+    if days is None:
         return None
-    days = int(spec[:-1]) * UNITS[spec[-1]]
     return ((today or date.today()) + timedelta(days=days)).isoformat()
 
 
@@ -160,9 +162,11 @@ def check_date(text: str) -> str:
     relative = follow_up_date(text)
     if relative:
         return relative
+    if re.match(FOLLOW_UP_PATTERN, text):
+        raise AnswersError(f"follow-up '{text[:20]}' is more than ten years away")
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise AnswersError(
-            f"follow-up '{text}' is not a date: use YYYY-MM-DD, or 2d / 1w"
+            f"follow-up '{text[:40]}' is not a date: use YYYY-MM-DD, or 2d / 1w"
         ) from None

@@ -135,13 +135,15 @@ class TerminalPrompter:
     def _print(self, renderable: RenderableType | str) -> None:
         from rich.text import Text
 
-        self.console.print(Text(renderable) if isinstance(renderable, str) else renderable)
+        shown = Text(printable(renderable)) if isinstance(renderable, str) else renderable
+        self.console.print(shown)
 
     def _panel(self, text: str, title: str, style: str) -> None:
         from rich.panel import Panel
         from rich.text import Text
 
-        self.console.print(Panel(Text(text), title=title, title_align="left", border_style=style))
+        panel = Panel(Text(printable(text)), title=title, title_align="left", border_style=style)
+        self.console.print(panel)
 
     def show_step(self, step: Step, frame: Frame, heading: str | None = None) -> None:
         """Draw a step up to its question: the header, say, body, item, steps, tip and links
@@ -155,7 +157,7 @@ class TerminalPrompter:
 
         self.console.print()
         title = f"{frame.title} - {heading or f'step {step.number}'}"
-        self.console.print(Rule(Text(title), style="cyan"))
+        self.console.print(Rule(Text(printable(title, one_line=True)), style="cyan"))
         bar = phase_bar(frame.phases, step.phase)
         if frame.case:
             bar.append(f"    case {frame.case}", style="dim")
@@ -168,21 +170,21 @@ class TerminalPrompter:
         if step.say:
             self._panel(step.say, "Say to the customer", "green")
         if step.body:
-            self.console.print(Markdown(step.body))
+            self.console.print(Markdown(printable(step.body)))
         if step.item is not None and step.kind == StepKind.CONFIRM:
             self._draw_item(step)
         for number, line in enumerate(step.steps, 1):
-            self.console.print(Text(f"  {number}. {line}"))
+            self.console.print(Text(f"  {number}. {printable(line)}"))
         if step.help:
-            self.console.print(Text(f"Tip: {step.help}", style="dim"))
+            self.console.print(Text(f"Tip: {printable(step.help)}", style="dim"))
         for link in step.node.links:
             shown = link.url if link.title == link.url else f"{link.title}: {link.url}"
-            self.console.print(Text(f"  {shown}", style="blue"))
+            self.console.print(Text(f"  {printable(shown, one_line=True)}", style="blue"))
         if step.kind == StepKind.INFO:
-            self.console.print(Text(step.question, style="bold"))
+            self.console.print(Text(printable(step.question), style="bold"))
         if step.kind == StepKind.ACTION:
             self.console.print(
-                Text.assemble(("[ ] Do this: ", "bold yellow"), (step.question, "bold"))
+                Text.assemble(("[ ] Do this: ", "bold yellow"), (printable(step.question), "bold"))
             )
 
     def _draw_item(self, step: Step) -> None:
@@ -222,7 +224,7 @@ class TerminalPrompter:
         sensitive = isinstance(step.node, Ask) and step.node.sensitive
         ask = questionary.password if sensitive else questionary.text
         answer = ask(
-            step.question,
+            printable(step.question),
             default=_prefill(frame.previous, step.default),
             instruction=hint,
             validate=lambda text: answer_check(step, text),
@@ -232,19 +234,24 @@ class TerminalPrompter:
     def _check(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
-        choices = [questionary.Choice(c.label, c.value) for c in step.choices]
+        choices = [
+            questionary.Choice(printable(c.label, one_line=True), c.value) for c in step.choices
+        ]
         choices += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
-        picked = questionary.checkbox(step.question, choices=choices).unsafe_ask()
+        picked = questionary.checkbox(printable(step.question), choices=choices).unsafe_ask()
         chosen_action = next((p for p in picked if p in actions), None)
         return self._action(chosen_action, frame) if chosen_action else Give(picked)
 
     def _select(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
-        options: list[Any] = [questionary.Choice(label, value) for value, label in answers(step)]
+        options: list[Any] = [
+            questionary.Choice(printable(label, one_line=True), value)
+            for value, label in answers(step)
+        ]
         options += [questionary.Separator(SEPARATOR)]
         options += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
-        question = shown_question(step)
+        question = printable(shown_question(step))
         offered = [o.value for o in options if hasattr(o, "value")]
         default = _default(frame.previous, offered) or _default(step.default, offered)
         picked = questionary.select(question, choices=options, default=default).unsafe_ask()
@@ -283,7 +290,7 @@ class TerminalPrompter:
     def show_problem(self, message: str) -> None:
         from rich.text import Text
 
-        self.console.print(Text(message, style="red"))
+        self.console.print(Text(printable(message), style="red"))
 
     def show_done(self, message: str) -> None:
         from rich.text import Text
@@ -369,8 +376,8 @@ class TerminalPrompter:
         from rich.rule import Rule
         from rich.text import Text
 
-        self.console.print(Rule(Text(title), style="blue", align="left"))
-        self.console.print(Text(text.rstrip()), soft_wrap=True)
+        self.console.print(Rule(Text(printable(title, one_line=True)), style="blue", align="left"))
+        self.console.print(Text(printable(text.rstrip())), soft_wrap=True)
         self.console.print(Rule(style="blue"))
 
     def wrapup(self, end: End, suggested_follow_up: str | None) -> WrapUp:
@@ -395,11 +402,13 @@ class TerminalPrompter:
     def pick(self, question: str, options: list[tuple[str, str]]) -> str:
         import questionary
 
-        choices = [questionary.Choice(label, value) for value, label in options]
+        choices = [
+            questionary.Choice(printable(label, one_line=True), value) for value, label in options
+        ]
         many = len(choices) > 5  # long lists filter as the agent types
         return str(
             questionary.select(
-                question,
+                printable(question),
                 choices=choices,
                 use_search_filter=many,
                 use_jk_keys=not many,

@@ -44,6 +44,7 @@ from troubleshoot.session.masking import Masker
 from troubleshoot.session.presets import known_lines, logged_presets
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
 from troubleshoot.session.step import Step
+from troubleshoot.tree.expr import ExpressionError
 from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, INTAKE_FIELDS, Tree
 
 
@@ -118,8 +119,10 @@ class Runner:
         state = self._replay(engine, effective_answers(events))
         if not escalated:
             self._take_over()
+        # An ended walk in a session that is not escalated: the process stopped after the last
+        # answer was logged and before the end was; the walk below finishes it as the tree says.
         try:
-            choice = self._ask_after_escalation() if state.end is not None else None
+            choice = self._ask_after_escalation() if state.end is not None and escalated else None
         except (KeyboardInterrupt, EOFError):
             raise Paused(self.session_id, interrupted=True, status=session.status) from None
         if choice is not None:
@@ -198,9 +201,7 @@ class Runner:
             )
             self.prompter.show_history(known_lines(self.presets))
         engine = self._engine(done)
-        state = engine.start()
-        self._record_walked(None, state)
-        return self._walk(engine, state)
+        return self._walk(engine, None)
 
     def _take_over(self) -> None:
         """Log that this agent continues (or picks up) the case, the first time they act."""
@@ -222,13 +223,17 @@ class Runner:
         context = {k: v or "" for k, v in asdict(intake).items()}
         return Engine(self.tree, {**context, AGENT: self.agent, **self.presets})
 
-    def _walk(self, engine: Engine, state: State) -> End:
+    def _walk(self, engine: Engine, state: State | None) -> End:
+        """The turns from `state` (None: from the start) to the end of the walk."""
         try:
+            if state is None:
+                state = engine.start()
+                self._record_walked(None, state)
             while state.end is None:
                 state = self._turn(engine, state)
         except (KeyboardInterrupt, EOFError, BrokenPipeError) as exc:
             self._stopped(exc, state, "")
-        except (WalkError, AnswersError) as exc:
+        except (WalkError, AnswersError, ExpressionError) as exc:
             self._pause(state, str(exc))
             raise type(exc)(
                 f"{exc}\n(session {self.session_id} is paused: fix that and run "

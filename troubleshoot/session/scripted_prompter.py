@@ -12,7 +12,9 @@ from troubleshoot.cases.records import MASKED, Intake, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.printable import printable
 from troubleshoot.session.answers_file import ScriptedAnswers
+from troubleshoot.session.ending import check_score
 from troubleshoot.session.engine import End, State
+from troubleshoot.session.history import check_date
 from troubleshoot.session.prompts import Action, Frame, Give, WrapUp
 from troubleshoot.session.step import Step, StepKind
 from troubleshoot.tree.model import AGENT, INTAKE_FIELDS, Ask
@@ -35,10 +37,10 @@ class ScriptedPrompter:
         self.console = console
         self.script = script
         self.given_intake = _intake(intake or {}, script.source)
-        self.given_wrapup = wrapup or {}
+        self.given_wrapup = _checked_wrapup(wrapup or {}, script.source)
 
     def _line(self, text: str) -> None:
-        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        self.console.print(printable(text), markup=False, highlight=False, soft_wrap=True)
 
     def ask_intake(self, name: str, so_far: Intake) -> str:
         return str(getattr(self.given_intake, name) or "")
@@ -86,13 +88,6 @@ class ScriptedPrompter:
             self._line("Reply draft:\n" + end.reply.rstrip())
 
     def wrapup(self, end: End, suggested_follow_up: str | None) -> WrapUp:
-        known = [f.name for f in fields(WrapUp)]
-        unknown = set(self.given_wrapup) - set(known)
-        if unknown:
-            raise AnswersError(
-                f"{self.script.source}: unknown wrapup field '{sorted(unknown)[0]}' "
-                f"(use {', '.join(known)})"
-            )
         given = {k: v for k, v in self.given_wrapup.items() if v is not None}
         return replace(WrapUp(follow_up=suggested_follow_up or ""), **given)
 
@@ -111,3 +106,22 @@ def _intake(given: dict[str, Any], source: str) -> Intake:
             f"(use {', '.join(INTAKE_FIELDS)})"
         )
     return Intake(**{k: None if given.get(k) is None else str(given[k]) for k in INTAKE_FIELDS})
+
+
+def _checked_wrapup(given: dict[str, Any], source: str) -> dict[str, Any]:
+    """The `wrapup:` section checked whole, before anything is recorded; raises `AnswersError`."""
+    known = [f.name for f in fields(WrapUp)]
+    unknown = set(given) - set(known)
+    if unknown:
+        raise AnswersError(
+            f"{source}: unknown wrapup field '{sorted(unknown)[0]}' (use {', '.join(known)})"
+        )
+    try:
+        check_date(str(given.get("follow_up") or ""))
+        check_score(given.get("satisfaction"))
+    except AnswersError as exc:
+        raise AnswersError(f"{source}: wrapup: {exc}") from None
+    note = given.get("note")
+    if note is not None and not isinstance(note, str | int | float):
+        raise AnswersError(f"{source}: wrapup: the note must be text")
+    return given

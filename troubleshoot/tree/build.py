@@ -21,6 +21,7 @@ from troubleshoot.tree.fields import (
     Fields,
     Reporter,
     did_you_mean,
+    follow_up_days,
     type_name,
 )
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
@@ -487,7 +488,14 @@ class FileBuilder:
                 "a list of {when, then} cases ending with {else: ...}",
             )
             return ()
-        return self._branches(value, fields.where, key)
+        cases = self._branches(value, fields.where, key)
+        if cases and cases[-1].when is not None:
+            self.report.error(
+                fields.mark(key),
+                f"'{key}' in {fields.where} has no 'else' case: add '- else: <node>' so it "
+                "always has a way on",
+            )
+        return cases
 
     def _branches(self, items: LocatedList, where: str, key: str) -> tuple[m.Branch, ...]:
         cases: list[m.Branch] = []
@@ -751,6 +759,11 @@ class FileBuilder:
                 fields.mark("follow_up"),
                 f"follow_up '{follow_up}' must be a "
                 "number of hours, days or weeks, like 4h, 2d or 1w",
+            )
+        elif follow_up is not None and follow_up_days(follow_up) is None:
+            self.report.error(
+                fields.mark("follow_up"),
+                f"follow_up '{follow_up}' is more than ten years away: use a nearer delay",
             )
         return m.Resolve(
             summary=self._template(fields, "resolve", required=True) or "",

@@ -23,6 +23,25 @@ NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
 """Variable names (`vars`, `save_as`, `return`): snake_case."""
 FOLLOW_UP_PATTERN = r"^\d+[hdw]$"
 """A follow-up delay: hours, days or weeks (``4h``, ``2d``, ``1w``)."""
+MAX_FOLLOW_UP_DAYS = 3660
+"""The furthest a follow-up may be: ten years."""
+MAX_WHOLE = 2**31 - 1
+"""The largest whole number a tree may hold (revisions, attempts): what every database stores."""
+_DAYS_PER = {"h": 0, "d": 1, "w": 7}
+
+
+def follow_up_days(spec: str) -> int | None:
+    """Days until a follow-up like ``4h``, ``2d`` or ``1w`` (hours round to the same day);
+    None if it is not one, or is further than `MAX_FOLLOW_UP_DAYS`."""
+    if not re.match(FOLLOW_UP_PATTERN, spec):
+        return None
+    count = spec[:-1]
+    if len(count) > 7:
+        return None
+    days = int(count) * _DAYS_PER[spec[-1]]
+    return days if days <= MAX_FOLLOW_UP_DAYS else None
+
+
 KEBAB = re.compile(NODE_ID_PATTERN)
 SNAKE = re.compile(NAME_PATTERN)
 
@@ -132,13 +151,14 @@ class Fields:
             return None
         return str(value)
 
-    def integer(self, key: str, default: int, minimum: int = 0) -> int:
+    def integer(self, key: str, default: int, minimum: int = 0, maximum: int = MAX_WHOLE) -> int:
         value = self.data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            shown = repr(value) if len(repr(value)) <= 30 else repr(value)[:27] + "..."
             self.report.error(
                 self.mark(key),
                 f"'{key}' in {self.where} must be a whole number "
-                f"of at least {minimum}, not {value!r}",
+                f"from {minimum} to {maximum:,}, not {shown}",
             )
             return default
         return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from troubleshoot.printable import printable
 from troubleshoot.tree import model as m
 
 if TYPE_CHECKING:
@@ -31,27 +32,31 @@ def outline(tree: m.Tree) -> RichTree:
     from rich.text import Text
     from rich.tree import Tree as RichTree
 
-    root = RichTree(Text.assemble((tree.title, "bold"), f"  ({tree.id}, revision {tree.revision})"))
+    title = printable(tree.title, one_line=True)
+    root = RichTree(Text.assemble((title, "bold"), f"  ({tree.id}, revision {tree.revision})"))
     branches: dict[str, RichTree] = {}
     for node in tree.nodes.values():
         phase = node.phase or "-"
         if phase not in branches:
             branches[phase] = root.add(Text(phase.capitalize(), style="bold cyan"))
-        label = Text.assemble((f"{node.id} ", "bold"), (f"[{kind(node)}] ", "magenta"), node.text)
+        label = Text.assemble(
+            (f"{node.id} ", "bold"), (f"[{kind(node)}] ", "magenta"), printable(node.text)
+        )
         if isinstance(node, m.Resolve):
             label.append(f"  ({node.outcome})", style="green")
         branch = branches[phase].add(label)
         for item in node.items if isinstance(node, m.Try) else ():
-            branch.add(Text(f"try: {item}", style="dim"))
+            branch.add(Text(f"try: {printable(item)}", style="dim"))
         for step in node.steps if isinstance(node, m.Fix) else ():
-            branch.add(Text(f"step: {step}", style="dim"))
+            branch.add(Text(f"step: {printable(step)}", style="dim"))
         for way, target in node.edges():
-            branch.add(Text(f"{way} -> {target}" if way else f"-> {target}", style="yellow"))
+            shown = f"{printable(way, one_line=True)} -> {target}" if way else f"-> {target}"
+            branch.add(Text(shown, style="yellow"))
     return root
 
 
 def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', "'").replace("\n", " ")
+    return printable(text.replace("\\", "\\\\").replace('"', "'").replace("\n", " "))
 
 
 def mermaid(tree: m.Tree, highlight: Highlight | None = None) -> str:

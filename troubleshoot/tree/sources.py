@@ -33,7 +33,10 @@ class FolderReader:
     """Tree files on disk."""
 
     def read(self, path: Path) -> bytes:
-        return path.read_bytes()
+        from troubleshoot.tree.yamlsafe import MAX_BYTES
+
+        with path.open("rb") as file:  # never more than a tree may be: it may be /dev/zero
+            return file.read(MAX_BYTES + 1)
 
     def resolve(self, path: Path) -> Path:
         return path.resolve()

@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 _DROPPED_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
+MAX_ALIASED = 100_000  # values that aliases (`*name`) may repeat in one file
 
 
 class _TreeLoader(_BaseLoader):
@@ -51,12 +52,13 @@ def _mark(node: yaml.Node) -> Mark:
 
 
 def _construct_mapping(loader: _TreeLoader, node: yaml.MappingNode) -> LocatedDict:
-    written = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
-    loader.flatten_mapping(node)  # merged (`<<: *anchor`) pairs first, then the written ones
-    merged = len(node.value) - written
+    """A mapping with its marks. A key written twice is a problem; a key brought in by a merge
+    (`<<: *shared`) is overridden by the same key written in the mapping itself, as YAML says."""
+    own = {id(key_node) for key_node, _ in node.value}
+    loader.flatten_mapping(node)
+    merged: set[Any] = set()  # keys whose value so far came from a merge
     result = LocatedDict(_mark(node))
-    from_merge: set[Any] = set()
-    for index, (key_node, value_node) in enumerate(node.value):
+    for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line, col = _mark(key_node)
         try:
@@ -66,12 +68,7 @@ def _construct_mapping(loader: _TreeLoader, node: yaml.MappingNode) -> LocatedDi
                 Problem(path=loader.path, line=line, col=col, message="a key must be plain text")
             )
             continue
-        if index < merged:
-            from_merge.add(key)
-        elif key in from_merge:  # a written key overrides a merged one: not a duplicate
-            from_merge.discard(key)
-            del result[key]
-        if key in result and index >= merged:
+        if key in result and key not in merged:
             first = result.key_mark(key)[0]
             loader.problems.append(
                 Problem(
@@ -83,6 +80,9 @@ def _construct_mapping(loader: _TreeLoader, node: yaml.MappingNode) -> LocatedDi
                 )
             )
             continue
+        merged.discard(key)
+        if id(key_node) not in own:
+            merged.add(key)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_marks[key] = (line, col)
         result.value_marks[key] = _mark(value_node)
@@ -118,17 +118,47 @@ _TreeLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _TreeLoader.add_constructor(None, _refuse_tag)
 
 
-def _too_deep(text: str) -> bool:
-    """Whether collections nest deeper than a tree ever needs (libyaml's composer recurses in C)."""
-    depth = 0
+def _structure_problem(text: str, path: str) -> Problem | None:
+    """Collections nested deeper than a tree ever needs (libyaml's composer recurses in C), or
+    aliases that repeat more values than a tree ever needs ("billion laughs": each alias stands
+    for everything its anchor holds, so ten levels of nine make a billion values from 1 KB)."""
+    sizes: dict[str, int] = {}  # anchor -> how many values it stands for
+    open_: list[list[Any]] = []  # [values so far, anchor] of each collection being read
+    repeated = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
+        count = 0
         if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return True
+            open_.append([1, event.anchor])
+            if len(open_) > MAX_DEPTH:
+                return Problem(path=path, line=1, col=1, message=TOO_DEEP)
+        elif isinstance(event, yaml.ScalarEvent):
+            count = 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            count = sizes.get(event.anchor or "", 1)
+            repeated += count
+            if repeated > MAX_ALIASED:
+                mark = event.start_mark
+                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                return Problem(
+                    path=path, line=line, col=col, message=_too_many_aliased(event.anchor or "")
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return False
+            count, anchor = open_.pop()
+            if anchor:
+                sizes[anchor] = count
+        if open_:
+            open_[-1][0] += count
+    return None
+
+
+def _too_many_aliased(anchor: str) -> str:
+    return (
+        f"the alias '*{anchor}' brings the values repeated by aliases over {MAX_ALIASED:,} "
+        "(each alias repeats everything its anchor holds): write the values out, or use "
+        "fewer aliases"
+    )
 
 
 def _flow_depth(text: str, end: int) -> int:
@@ -158,8 +188,9 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         ]
     loader = _TreeLoader(text, path)
     try:
-        if _too_deep(text):
-            return None, [Problem(path=path, line=1, col=1, message=TOO_DEEP)]
+        problem = _structure_problem(text, path)
+        if problem is not None:
+            return None, [problem]
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
