@@ -1,4 +1,9 @@
-"""The case log: private file, durable events, and clear messages for unusable databases."""
+"""The case log: durable events, lookups, search, the two-agents rule; a private file and clear
+messages for unusable SQLite files.
+
+Tests taking `case_log` (or `log_target`) run once on each backend: SQLite, and PostgreSQL on
+the throwaway server of `tests/pg_server.py`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from troubleshoot.cases.log import open_case_log
+from troubleshoot.cases.ids import short_id
+from troubleshoot.cases.log import CaseLog, open_case_log
 from troubleshoot.cases.records import Event, EventKind, Intake
 from troubleshoot.cases.similar import similar
 from troubleshoot.cases.sqlite import SQLiteCaseLog
@@ -35,34 +41,38 @@ def test_database_and_its_wal_files_are_private(tmp_path: Path) -> None:
     case_log.close()
 
 
-def test_events_are_numbered_and_kept_with_the_tree_text(tmp_path: Path) -> None:
-    case_log = SQLiteCaseLog(tmp_path / "c.db")
-    session = case_log.create_session(TREE, Intake(customer="locked out", ticket="T-9"), "ann")
-    kinds = (EventKind.START, EventKind.ANSWER, EventKind.BACK)
-    assert [case_log.append_event(session, Event(kind=kind)) for kind in kinds] == [1, 2, 3]
-    # a second connection (another terminal) sees every event already committed
-    other = sqlite3.connect(tmp_path / "c.db")
-    stored = [r[0] for r in other.execute("SELECT kind FROM events ORDER BY seq")]
-    assert stored == ["start", "answer", "back"]
-    record = case_log.get_session(session[:15])
-    assert record.ticket == "T-9"
-    assert next(iter(case_log.tree_sources(record).values())) == TREE.sources[0].text
-    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+def test_events_are_numbered_and_kept_with_the_tree_text(log_target: str) -> None:
+    with open_case_log(log_target) as log:
+        session = log.create_session(TREE, Intake(customer="locked out", ticket="T-9"), "ann")
+        kinds = (EventKind.START, EventKind.ANSWER, EventKind.BACK)
+        assert [log.append_event(session, Event(kind=kind)) for kind in kinds] == [1, 2, 3]
+        # a second connection (another terminal) sees every event already committed
+        with open_case_log(log_target) as other:
+            assert [e.kind for e in other.events(session)] == ["start", "answer", "back"]
+            record = other.get_session(session[:15])
+            assert record.ticket == "T-9"
+            assert next(iter(other.tree_sources(record).values())) == TREE.sources[0].text
 
 
-def test_similar_cases_are_found_by_words(tmp_path: Path) -> None:
-    case_log = SQLiteCaseLog(tmp_path / "c.db")
+def test_the_sqlite_file_is_in_wal_mode(tmp_path: Path) -> None:
+    SQLiteCaseLog(tmp_path / "c.db").close()
+    with sqlite3.connect(tmp_path / "c.db") as other:
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_similar_cases_are_found_by_words(case_log: CaseLog) -> None:
     words = "The password reset e-mail never arrives"
     first = case_log.create_session(TREE, Intake(customer=words), "ann")
     case_log.create_session(TREE, Intake(customer="Printer is jammed"), "ann")
     found = [h.session for h in similar(case_log, "reset password please", exclude="none")]
     assert [r.id for r in found] == [first]
     assert similar(case_log, 'AND OR NOT " * (') == []
+    assert similar(case_log, "reset password please", exclude=first) == []
 
 
-def test_unknown_session_says_how_to_list(tmp_path: Path) -> None:
+def test_unknown_session_says_how_to_list(case_log: CaseLog) -> None:
     with pytest.raises(SessionNotFound, match="'troubleshoot resume' lists"):
-        SQLiteCaseLog(tmp_path / "c.db").get_session("nope")
+        case_log.get_session("nope")
 
 
 def test_corrupt_file_is_explained(tmp_path: Path) -> None:
@@ -128,20 +138,27 @@ def test_the_log_opens_in_memory_and_closes_with_with() -> None:
         assert log.get_session(session).status == "active"
 
 
-def test_a_session_is_found_by_id_start_or_random_tail() -> None:
-    with SQLiteCaseLog(":memory:") as log:
-        session = log.create_session(TREE, Intake(), "ann")
-        tail = session.rsplit("-", 1)[1]
-        assert log.get_session(tail).id == session
-        assert log.get_session(session[:10]).id == session
-        with pytest.raises(SessionNotFound, match="no session '%'"):
-            log.get_session("%")
+def test_a_session_is_found_by_id_start_or_random_tail(case_log: CaseLog) -> None:
+    log = case_log
+    session = log.create_session(TREE, Intake(), "ann")
+    tail = session.rsplit("-", 1)[1]
+    assert log.get_session(tail).id == session
+    assert log.get_session(short_id(session).upper()).id == session
+    assert log.get_session(session[-4:]).id == session
+    assert log.get_session(session[:10]).id == session
+    other = log.create_session(TREE, Intake(), "ann")
+    with pytest.raises(SessionNotFound, match="matches several sessions"):
+        log.get_session(session[:8])
+    assert log.get_session(other).id == other
+    for typed in ("%", "_", "x' OR '1'='1"):
+        with pytest.raises(SessionNotFound, match="no session"):
+            log.get_session(typed)
 
 
-def test_finishing_writes_the_end_event_and_the_ending_together() -> None:
+def test_finishing_writes_the_end_event_and_the_ending_together(case_log: CaseLog) -> None:
     from troubleshoot.cases.records import Ending, SessionUpdate, Status
 
-    with SQLiteCaseLog(":memory:") as log:
+    with case_log as log:
         session = log.create_session(TREE, Intake(), "ann")
         log.update_session(session, SessionUpdate(current_node="n1", variables={"os": "mac"}))
         ending = Ending(status=Status.RESOLVED, outcome="resolved", summary="Fixed", fixed_by="x")
@@ -154,10 +171,10 @@ def test_finishing_writes_the_end_event_and_the_ending_together() -> None:
         assert log.resumable().total == 0
 
 
-def test_a_second_agents_change_is_refused() -> None:
+def test_a_second_agents_change_is_refused(case_log: CaseLog) -> None:
     from troubleshoot.errors import SessionChanged
 
-    with SQLiteCaseLog(":memory:") as log:
+    with case_log as log:
         session = log.create_session(TREE, Intake(), "ann")
         log.append_event(session, Event(kind=EventKind.START))
         log.append_event(session, Event(kind=EventKind.NOTE, agent="bob"), after=1)
@@ -166,18 +183,18 @@ def test_a_second_agents_change_is_refused() -> None:
             log.append_event(session, Event(kind=EventKind.ANSWER, agent="ann"), after=1)
 
 
-def test_resumable_says_how_many_there_are_in_all() -> None:
-    with SQLiteCaseLog(":memory:") as log:
+def test_resumable_says_how_many_there_are_in_all(case_log: CaseLog) -> None:
+    with case_log as log:
         for _ in range(3):
             log.create_session(TREE, Intake(), "ann")
         page = log.resumable(limit=2)
         assert (len(page.sessions), page.total) == (2, 3)
 
 
-def test_sessions_are_listed_by_filter() -> None:
+def test_sessions_are_listed_by_filter(case_log: CaseLog) -> None:
     from troubleshoot.cases.records import SessionFilter, Status
 
-    with SQLiteCaseLog(":memory:") as log:
+    with case_log as log:
         first = log.create_session(TREE, Intake(ticket="T-1"), "ann")
         log.create_session(TREE, Intake(ticket="T-2"), "bob")
         assert [s.id for s in log.list_sessions(SessionFilter(ticket="T-1"))] == [first]
@@ -188,8 +205,8 @@ def test_sessions_are_listed_by_filter() -> None:
         assert log.list_sessions(SessionFilter(until="2000-01-01")) == []
 
 
-def test_unrelated_words_find_no_similar_case() -> None:
-    with SQLiteCaseLog(":memory:") as log:
+def test_unrelated_words_find_no_similar_case(case_log: CaseLog) -> None:
+    with case_log as log:
         log.create_session(TREE, Intake(customer="The printer in the hall is jammed again"), "a")
         assert similar(log, "the VPN is down again for the whole team") == []
         assert len(similar(log, "printer jammed")) == 1
@@ -200,12 +217,21 @@ def test_a_postgresql_url_is_not_a_file_and_its_password_is_never_shown(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(CaseLogError) as caught:
-        open_case_log("postgresql://ann:s3cret@db.example/cases")
-    assert str(caught.value) == (
-        "the case database postgresql://ann:***@db.example/cases: PostgreSQL case logs are "
-        "not supported yet; use --db with a file path"
+        open_case_log("postgresql://ann:s3cret@db.invalid/cases")
+    assert str(caught.value).startswith(
+        "the case database postgresql://ann:***@db.invalid/cases cannot be reached ("
     )
+    assert "s3cret" not in str(caught.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_kind_of_database_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CaseLogError) as caught:
+        open_case_log("mysql://ann:s3cret@db/cases")
+    assert str(caught.value) == (
+        "the case database mysql://ann:***@db/cases: unknown kind of database 'mysql://'; "
+        "use --db with a file path or a postgresql:// URL"
+    )
 
 
 def test_the_intake_fields_are_the_trees_built_in_variables() -> None:

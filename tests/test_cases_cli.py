@@ -32,6 +32,7 @@ from troubleshoot.session.step import Step
 from troubleshoot.tree.loader import load_tree
 
 runner = CliRunner()
+BACKENDS = ["sqlite", "postgresql"]  # as `tests/conftest.py`: each test runs on each
 ENDED = re.compile(r"^Session (\S+) (?:closed:|escalated to )", re.M)
 FORMULA = '=HYPERLINK("http://x","y")'
 MARKUP = "[bold red]boom[/] {{ 7*7 }}"
@@ -68,11 +69,18 @@ nodes:
 @dataclass
 class Log:
     db: Path
+    """An SQLite file, or beside it (its folder holds the answers files) when `url` is set."""
     trees: Path
     ids: dict[str, str]
+    url: str | None = None
+    """A PostgreSQL database instead of the SQLite file."""
+
+    @property
+    def target(self) -> str:
+        return self.url or str(self.db)
 
     def cli(self, *args: str) -> Result:
-        return runner.invoke(app, ["--db", str(self.db), "--trees", str(self.trees), *args])
+        return runner.invoke(app, ["--db", self.target, "--trees", str(self.trees), *args])
 
     def ok(self, *args: str) -> str:
         result = self.cli(*args)
@@ -113,7 +121,7 @@ class PauseAtTry:
 
 def pause_case(log: Log) -> None:
     tree = load_tree(log.trees / "cases-demo.tree.yaml", log.trees)
-    with open_case_log(str(log.db)) as case_log:
+    with open_case_log(log.target) as case_log:
         prompter = cast("Prompter", PauseAtTry())
         walk = Runner(tree=tree, case_log=case_log, prompter=prompter, agent="ann")
         with pytest.raises(Paused) as paused:
@@ -130,12 +138,15 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     console.cache_clear()
 
 
-@pytest.fixture(scope="module")
-def log(tmp_path_factory: pytest.TempPathFactory) -> Log:
+@pytest.fixture(scope="module", params=BACKENDS)
+def log(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Log]:
+    """One case log of real scripted sessions, on each backend in turn."""
     tmp = tmp_path_factory.mktemp("cases")
     (tmp / "trees").mkdir()
     (tmp / "trees" / "cases-demo.tree.yaml").write_text(TREE, encoding="utf-8")
-    log = Log(tmp / "cases.db", tmp / "trees", {})
+    server = request.getfixturevalue("pg_server") if request.param == "postgresql" else None
+    url = server.new_database() if server is not None else None
+    log = Log(tmp / "cases.db", tmp / "trees", {}, url)
     run_case(
         log,
         "formula",
@@ -162,7 +173,9 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> Log:
         customer="Nothing works, call me on +44 20 7946 0958 or mail jo@example.com",
     )
     pause_case(log)
-    return log
+    yield log
+    if server is not None and url is not None:
+        server.drop_database(url)
 
 
 # -- list ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = {"questionary", "sqlite_utils", "jinja2", "prompt_toolkit"}
+HEAVY = {"questionary", "sqlite_utils", "jinja2", "prompt_toolkit", "psycopg"}
 
 
 def imported_modules(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:

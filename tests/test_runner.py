@@ -1,4 +1,5 @@
-"""The runner in-process: a fake prompter answers, a temporary SQLite case log records.
+"""The runner in-process: a fake prompter answers, a new case log records (each test runs on
+each backend: the `case_log` fixture of `tests/conftest.py`).
 
 What an agent does from a prompt (answer, go back, add a note, pause, escalate now, wrap up)
 must end up in the case log exactly once, and a second agent's change must stop the first.
@@ -6,14 +7,14 @@ must end up in the case log exactly once, and a second agent's change must stop 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from troubleshoot.cases.log import CaseLog, open_case_log
+from troubleshoot.cases.log import CaseLog
 from troubleshoot.cases.records import EventKind, Intake, SessionRecord
 from troubleshoot.errors import Paused, SessionChanged
 from troubleshoot.session.engine import End, State
@@ -89,12 +90,6 @@ class FakePrompter:
 
     def pick(self, question: str, options: list[tuple[str, str]]) -> str:
         raise AssertionError(f"unexpected pick: {question}")
-
-
-@pytest.fixture
-def case_log(tmp_path: Path) -> Iterator[CaseLog]:
-    with open_case_log(str(tmp_path / "cases.db")) as log:
-        yield log
 
 
 def runner(case_log: CaseLog, prompter: FakePrompter, agent: str = "ann") -> Runner:

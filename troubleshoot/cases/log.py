@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         SessionRecord,
         SessionUpdate,
         StatsRows,
+        TreeFile,
     )
     from troubleshoot.tree.model import Tree
 
@@ -76,11 +78,27 @@ class CaseLog(Protocol):
         """The end event and the session's ending in one transaction; returns the event's seq."""
         ...
 
+    def copy_session(
+        self,
+        session: SessionRecord,
+        *,
+        events: Sequence[Event],
+        trees: Sequence[TreeFile],
+        after: int | None,
+    ) -> None:
+        """Copy a session from another log in one transaction (for `cases push`): its fields,
+        `events` with their own sequence numbers and times, and its tree files.
+
+        `after` is the last event this log holds of it (None: this log lacks the session);
+        raise `SessionChanged` when that is no longer so.
+        """
+        ...
+
     # -- reading -------------------------------------------------------------------------------
 
     def get_session(self, ref: str) -> SessionRecord:
-        """A session by id, a unique start of its id, or the random tail after its last '-';
-        raises `SessionNotFound`."""
+        """A session by id, a unique start of its id, or a unique start of the random tail
+        after its last '-' (see `cases/ids.py`); raises `SessionNotFound`."""
         ...
 
     def events(self, session_id: str) -> list[Event]:
@@ -137,8 +155,10 @@ class CaseLog(Protocol):
 
 
 def mask_password(target: str) -> str:
-    """`target` with the password of a URL replaced by ``***``."""
-    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", target)
+    """`target` with the password of a URL (in its user part or a ``password=`` parameter)
+    replaced by ``***``."""
+    masked = re.sub(r"(://[^:/@?#]*:)[^@/?#]*@", r"\1***@", target)
+    return re.sub(r"([?&]password=)[^&#]*", r"\1***", masked, flags=re.IGNORECASE)
 
 
 def open_case_log(target: str) -> CaseLog:
@@ -146,14 +166,13 @@ def open_case_log(target: str) -> CaseLog:
     ``postgresql://`` URL is a PostgreSQL server."""
     scheme, sep, _ = target.partition("://")
     if sep and scheme.lower() in POSTGRES_SCHEMES:
-        raise CaseLogError(
-            f"the case database {mask_password(target)}: PostgreSQL case logs are not "
-            "supported yet; use --db with a file path"
-        )
+        from troubleshoot.cases.postgres import PostgresCaseLog
+
+        return PostgresCaseLog(target)
     if sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
         raise CaseLogError(
             f"the case database {mask_password(target)}: unknown kind of database "
-            f"'{scheme}://'; use --db with a file path"
+            f"'{scheme}://'; use --db with a file path or a postgresql:// URL"
         )
     from troubleshoot.cases.sqlite import SQLiteCaseLog
 

@@ -200,6 +200,17 @@ class SessionFilter:
     limit: int | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class TreeFile:
+    """One file of a tree revision as the case log keeps it (to copy it into another log)."""
+
+    sha256: str
+    tree_id: str
+    path: str
+    revision: int
+    text: str
+
+
 @dataclass(frozen=True)
 class SessionPage:
     """Some sessions and how many there are in all (for "showing 50 of 60")."""

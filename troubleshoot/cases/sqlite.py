@@ -13,13 +13,14 @@ import contextlib
 import json
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from sqlite_utils import Database
 
+from troubleshoot.cases import ids
 from troubleshoot.cases.migrations import check_schema, migrate
 from troubleshoot.cases.records import (
     RESUMABLE,
@@ -37,26 +38,28 @@ from troubleshoot.cases.records import (
     SessionUpdate,
     StatsRows,
     Status,
+    TreeFile,
     now,
+)
+from troubleshoot.cases.rows import (
+    copied_event_row,
+    event_from_row,
+    event_row,
+    filter_clause,
+    finish_row,
+    session_from_row,
+    session_row,
+    update_row,
 )
 from troubleshoot.cases.sqlite_file import (
     create_private,
     explain,
-    like,
-    new_session_id,
     readable_by_others,
     refuse_foreign,
 )
-from troubleshoot.cases.sqlite_rows import (
-    event_from_row,
-    event_row,
-    filter_clause,
-    session_from_row,
-    update_row,
-)
 from troubleshoot.cases.sqlite_search import search_hits
 from troubleshoot.cases.sqlite_stats import stats_rows
-from troubleshoot.errors import CaseLogError, SessionChanged, SessionNotFound
+from troubleshoot.errors import CaseLogError, SessionChanged
 
 if TYPE_CHECKING:
     from troubleshoot.tree.model import Tree
@@ -180,7 +183,7 @@ class SQLiteCaseLog:
     def _free_id(self) -> str:
         """A new session id not yet taken (ids made in the same second can collide)."""
         while True:
-            session_id = new_session_id()
+            session_id = ids.new_session_id()
             taken = self.db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,))
             if taken.fetchone() is None:
                 return session_id
@@ -234,46 +237,56 @@ class SQLiteCaseLog:
     def finish_session(
         self, session_id: str, event: Event, ending: Ending, *, after: int | None = None
     ) -> int:
-        fields: dict[str, Any] = {
-            "status": str(ending.status),
-            "outcome": ending.outcome,
-            "summary": ending.summary,
-            "reply": ending.reply,
-            "current_node": ending.current_node,
-            "variables": json.dumps(dict(ending.variables), ensure_ascii=False, default=str),
-        }
-        if ending.status is Status.ESCALATED:
-            fields |= {
-                "escalated_to": ending.escalated_to,
-                "escalation_reason": ending.escalation_reason,
-            }
-        else:
-            fields |= {"fixed_by": ending.fixed_by, "ended": now()}
         with self._write():
             seq = self._append(session_id, event, after)
-            self._set(session_id, fields)
+            self._set(session_id, finish_row(ending))
         return seq
+
+    def copy_session(
+        self,
+        session: SessionRecord,
+        *,
+        events: Sequence[Event],
+        trees: Sequence[TreeFile],
+        after: int | None,
+    ) -> None:
+        with self._write():
+            for tree in trees:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO trees (sha256, tree_id, path, revision, text, "
+                    "first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                    (tree.sha256, tree.tree_id, tree.path, tree.revision, tree.text, now()),
+                )
+            known = self.db.execute(
+                "SELECT COUNT(*) FROM sessions WHERE id = ?", (session.id,)
+            ).fetchone()[0]
+            last = self.db.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?", (session.id,)
+            ).fetchone()[0]
+            if bool(known) != (after is not None) or (after is not None and last != after):
+                raise SessionChanged(f"session {session.id} changed in {self._target}")
+            fields = session_row(session)
+            if after is None:
+                self.db.table("sessions").insert(fields)
+            else:
+                self.db.table("sessions").update(session.id, fields)
+            for event in events:
+                self.db.table("events").insert(copied_event_row(event))
 
     # -- reading -------------------------------------------------------------------------------
 
     def get_session(self, ref: str) -> SessionRecord:
+        found = ids.lookup(ref)
         with self._guard():
             rows = list(
                 self.db.query(
-                    "SELECT * FROM sessions WHERE id = ? OR id LIKE ? ESCAPE '\\' "
-                    "OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 3",
-                    (ref, like(ref) + "%", "%-" + like(ref)),
+                    "SELECT * FROM sessions WHERE id = ? OR id LIKE ? OR id LIKE ? OR id LIKE ? "
+                    "ORDER BY id LIMIT 3",
+                    (found.exact, found.prefix, found.tail, found.suffix),
                 )
             )
-        exact = [r for r in rows if r["id"] == ref]
-        if exact or len(rows) == 1:
-            return session_from_row((exact or rows)[0])
-        if rows:
-            raise SessionNotFound(f"'{ref}' matches several sessions; type more of the id")
-        raise SessionNotFound(
-            f"no session '{ref}' in {self._target}; "
-            "'troubleshoot resume' lists the sessions you can resume"
-        )
+        chosen = ids.choose(ref, [row["id"] for row in rows], self._target)
+        return session_from_row(next(row for row in rows if row["id"] == chosen))
 
     def events(self, session_id: str) -> list[Event]:
         with self._guard():

@@ -12,7 +12,7 @@ import sqlite3
 from sqlite_utils import Database
 
 from troubleshoot.cases.records import HIT_END, HIT_START, SearchHit, SessionFilter
-from troubleshoot.cases.sqlite_rows import filter_clause, session_from_row
+from troubleshoot.cases.rows import filter_clause, session_from_row
 from troubleshoot.errors import SearchError
 
 SNIPPET_WORDS = 12

@@ -19,7 +19,7 @@ from troubleshoot.cases.records import (
     StatsRows,
     Status,
 )
-from troubleshoot.cases.sqlite_rows import filter_clause
+from troubleshoot.cases.rows import filter_clause
 
 _SECONDS = "(julianday({end}) - julianday({start})) * 86400.0"
 _NOT_ONE_SITTING = ", ".join(

@@ -6,10 +6,20 @@ in one place (`app._Group.invoke`). Importing this package registers every comma
 
 from __future__ import annotations
 
-from troubleshoot.cli import authoring, cases, export, review, sessions, stats
+from troubleshoot.cli import authoring, cases, export, push, review, sessions, stats
 from troubleshoot.cli.app import app
 
-__all__ = ["app", "authoring", "cases", "export", "main", "review", "sessions", "stats"]
+__all__ = [
+    "app",
+    "authoring",
+    "cases",
+    "export",
+    "main",
+    "push",
+    "review",
+    "sessions",
+    "stats",
+]
 
 
 def main() -> None:

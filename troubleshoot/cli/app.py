@@ -163,7 +163,7 @@ def _root(
             "--db",
             envvar="TROUBLESHOOT_DB",
             metavar="FILE|URL",
-            help="The case database: an SQLite file (PostgreSQL URLs are planned).",
+            help="The case database: an SQLite file, or a postgresql:// URL for a team database.",
             show_envvar=True,
         ),
     ] = None,

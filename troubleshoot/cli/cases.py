@@ -28,7 +28,7 @@ from troubleshoot.errors import TroubleshootError
 
 cases_app = typer.Typer(
     name="cases",
-    help="The case log: list, show, search and export cases; follow-ups.",
+    help="The case log: list, show, search and export cases; follow-ups; push to a team database.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

@@ -1,4 +1,8 @@
-"""Records <-> rows of the SQLite case log: the one place that knows its column names."""
+"""Records <-> rows of the case log: the one place that knows its column names.
+
+Both backends hold the same tables and hand rows over in the same shapes (times as ``...Z``
+text, JSON columns as text), so they share these conversions; SQL placeholders are ``?``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from troubleshoot.cases.records import (
+    Ending,
     Event,
     EventKind,
     SessionFilter,
@@ -16,9 +21,54 @@ from troubleshoot.cases.records import (
     now,
 )
 
+SESSION_COLUMNS = (
+    "id",
+    "tree_id",
+    "tree_title",
+    "revision",
+    "tree_sha256",
+    "agent",
+    "ticket",
+    "customer",
+    "tone",
+    "desired_outcome",
+    "status",
+    "outcome",
+    "current_node",
+    "variables",
+    "started",
+    "updated",
+    "ended",
+    "summary",
+    "reply",
+    "note",
+    "follow_up",
+    "satisfaction",
+    "escalated_to",
+    "escalation_reason",
+    "fixed_by",
+    "tree_sources",
+)
+SEARCHED_SESSION_COLUMNS = (
+    "ticket",
+    "customer",
+    "summary",
+    "note",
+    "escalation_reason",
+    "tree_title",
+)
+"""The session columns full-text search covers (both backends index these)."""
+SEARCHED_EVENT_COLUMNS = ("prompt", "answer", "text")
+
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def searched_text(session: SessionRecord) -> str:
+    """The words of a session the full-text index holds."""
+    parts = (getattr(session, column) for column in SEARCHED_SESSION_COLUMNS)
+    return " ".join(p for p in parts if p)
 
 
 def session_from_row(row: dict[str, Any]) -> SessionRecord:
@@ -86,6 +136,38 @@ def event_row(event: Event, *, session_id: str, seq: int) -> dict[str, Any]:
         "text": event.text,
         "ms": event.ms,
     }
+
+
+def copied_event_row(event: Event) -> dict[str, Any]:
+    """An event copied from another log: its sequence number and time are kept."""
+    return {**event_row(event, session_id=event.session_id, seq=event.seq), "time": event.time}
+
+
+def session_row(session: SessionRecord) -> dict[str, Any]:
+    """Every column of a session (to copy it into another log)."""
+    row: dict[str, Any] = {column: getattr(session, column) for column in SESSION_COLUMNS}
+    row["status"] = str(session.status)
+    row["variables"] = _json(dict(session.variables))
+    row["tree_sources"] = json.dumps(list(session.tree_sources))
+    return row
+
+
+def finish_row(ending: Ending) -> dict[str, Any]:
+    """The session columns a walk's ending sets (the end time for a resolved session)."""
+    fields: dict[str, Any] = {
+        "status": str(ending.status),
+        "outcome": ending.outcome,
+        "summary": ending.summary,
+        "reply": ending.reply,
+        "current_node": ending.current_node,
+        "variables": _json(dict(ending.variables)),
+    }
+    if ending.status is Status.ESCALATED:
+        return fields | {
+            "escalated_to": ending.escalated_to,
+            "escalation_reason": ending.escalation_reason,
+        }
+    return fields | {"fixed_by": ending.fixed_by, "ended": now()}
 
 
 def update_row(update: SessionUpdate) -> dict[str, Any]:
