@@ -38,6 +38,8 @@ def test_schema_command_prints_json_schema() -> None:
         "return",
         "escalate",
         "resolve",
+        "action",
+        "for_each",
     ]
 
 

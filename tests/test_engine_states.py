@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +16,15 @@ from troubleshoot.session.engine import Engine, State
 from troubleshoot.session.step import Step
 from troubleshoot.tree.catalog import entries
 from troubleshoot.tree.loader import load_tree
+from troubleshoot.tree.model import Ask, Rules
 
 TREES = [load_tree(e.path, e.root) for e in entries([bundled_trees()])]
 RUNNABLE = [t for t in TREES if not t.library]
 
 
 def valid_answer(step: Step, data: st.DataObject) -> Any:
+    """An answer the step takes, within the question's rules (format 1.1)."""
+    rules = step.node.rules if isinstance(step.node, Ask) else Rules()
     if step.kind == "select":
         return data.draw(st.sampled_from([c.value for c in step.choices]))
     if step.kind == "multiselect":
@@ -27,9 +32,14 @@ def valid_answer(step: Step, data: st.DataObject) -> Any:
     if step.kind == "confirm":
         return data.draw(st.booleans())
     if step.kind == "number":
-        return data.draw(st.integers(min_value=0, max_value=2000))
+        low = 0 if rules.min is None else math.ceil(rules.min)
+        return data.draw(st.integers(min_value=low, max_value=int(rules.max or 2000)))
+    if step.kind == "text" and rules.pattern:
+        return data.draw(st.from_regex(rules.pattern, fullmatch=True))
     if step.kind == "text":
-        return data.draw(st.text(max_size=20))
+        return data.draw(st.text(min_size=rules.min_length or 0, max_size=20))
+    if step.kind == "date":
+        return data.draw(st.dates(min_value=date(2000, 1, 1), max_value=date.today()))
     return None
 
 

@@ -48,10 +48,29 @@ class EventKind(StrEnum):
     WRAPUP = "wrapup"
     FOLLOWUP = "followup"
     """A follow-up with the customer was done (its result and their satisfaction)."""
+    SET = "set"
+    """Variables a node's `set` assigned: `value` is {name: value}."""
+    ACTION = "action"
+    """An action the agent did (ticked its step): `value` is {"name": ..., "arguments": {...}},
+    `prompt` and `text` the line shown, `answer` "done"; it stands for the step's answer on
+    resume."""
+
+
+MASKED = "******"
+"""What the log holds instead of a sensitive answer (and of its value anywhere in a text)."""
+MASKED_VALUE = {"masked": True}
+"""The `value` of the answer event of a sensitive question: `resume` asks it again."""
 
 
 WALK_CHANGES = frozenset(
-    {EventKind.ANSWER, EventKind.BACK, EventKind.ESCALATE, EventKind.RESOLVE, EventKind.WRAPUP}
+    {
+        EventKind.ANSWER,
+        EventKind.ACTION,
+        EventKind.BACK,
+        EventKind.ESCALATE,
+        EventKind.RESOLVE,
+        EventKind.WRAPUP,
+    }
 )
 """Events that change where a walk stands (notes and resumes do not): the two-agents check."""
 

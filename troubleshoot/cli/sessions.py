@@ -148,12 +148,22 @@ def run(
             "--agent", metavar="NAME", help="Who runs the session (default: your user name)."
         ),
     ] = None,
+    values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="NAME=VALUE",
+            help="Give a variable the tree declares before the start (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Run a guided troubleshooting session; every answer is logged as it is given."""
     from troubleshoot.cases.records import Intake
     from troubleshoot.cli.output import console
     from troubleshoot.session.launch import require_terminal, run_session
+    from troubleshoot.session.presets import parse_assignments
 
+    assignments = parse_assignments(values or [])
     if answers is None:
         require_terminal()
     case_log = _case_log(ctx)
@@ -166,6 +176,7 @@ def run(
             answers=answers,
             intake=Intake(ticket=ticket or None, customer=customer or None),
             agent=agent,
+            values=assignments,
             again=options(ctx).again(),
         )
     except Paused as paused:

@@ -6,6 +6,7 @@ question) takes a list, one answer per time it is asked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ class ScriptedAnswers:
         self.answers = answers
         self.source = source
         self.used: dict[str, int] = {}
+        self.asked: set[str] = set()
 
     def check_against(self, tree: Tree) -> None:
         for key in self.answers:
@@ -32,12 +34,19 @@ class ScriptedAnswers:
                     f"'{tree.id}'{did_you_mean(str(key), tree.nodes)}"
                 )
 
+    def never_asked(self) -> list[str]:
+        """Nodes given an answer that the walk never asked (a misspelt id, a changed path)."""
+        return [key for key in self.answers if key not in self.asked]
+
     def take(self, step: Step) -> Any:
         """The next answer for this step; raises `AnswersError` if there is none left."""
         node_id = step.node.id
+        self.asked.add(node_id)
         if node_id not in self.answers:
-            if step.kind == StepKind.INFO:
+            if step.kind in (StepKind.INFO, StepKind.ACTION):
                 return None
+            if step.default is not None:
+                return step.default
             raise AnswersError(
                 f"{self.source}: no answer for '{node_id}' ({step.question!r}); "
                 f"add '{node_id}: <answer>' under 'answers'"
@@ -91,19 +100,29 @@ def section(data: LocatedDict, key: str, path: Path) -> dict[str, Any]:
     return {str(k): v for k, v in value.items()}
 
 
-def read_answers_file(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The `answers`, `intake` and `wrapup` sections of a `--answers` file."""
+@dataclass(frozen=True)
+class AnswersFile:
+    """The sections of a `--answers` file."""
+
+    answers: dict[str, Any]
+    intake: dict[str, Any]
+    wrapup: dict[str, Any]
+    vars: dict[str, Any]
+    """Declared variables known before the start (like `run --set`)."""
+
+
+SECTIONS = ("answers", "intake", "wrapup", "vars")
+
+
+def read_answers_file(path: Path) -> AnswersFile:
+    """The `answers`, `intake`, `wrapup` and `vars` sections of a `--answers` file."""
     data = read_mapping(path)
-    unknown = [k for k in data if k not in ("answers", "intake", "wrapup", "tree")]
+    unknown = [k for k in data if k not in (*SECTIONS, "tree")]
     if unknown:
         line, col = data.key_mark(unknown[0])
         raise AnswersError(
-            f"{path}:{line}:{col}: unknown section '{unknown[0]}' (use answers, intake, wrapup)"
+            f"{path}:{line}:{col}: unknown section '{unknown[0]}' (use {', '.join(SECTIONS)})"
         )
     if "answers" not in data:
         raise AnswersError(f"{path}: no 'answers:' mapping of node ids to answers")
-    return (
-        section(data, "answers", path),
-        section(data, "intake", path),
-        section(data, "wrapup", path),
-    )
+    return AnswersFile(**{name: section(data, name, path) for name in SECTIONS})

@@ -91,8 +91,11 @@ def edges_taken(tree: m.Tree, state: State) -> set[Edge]:
                 caller = calls.pop()
                 fits = _fits(state, tree.nodes[caller])
                 taken.update(_towards(tree, _edges_of(tree, caller), there, fits))
+                looped = tree.nodes[caller]
+                if isinstance(looped, m.ForEach) and there == looped.do:
+                    calls.append(caller)  # the next round of a for_each
             continue
-        if isinstance(node, m.Call):
+        if isinstance(node, (m.Call, m.ForEach)):
             calls.append(here)
         choose = _answered(node, _answer(state, here, visit), _fits(state, node))
         taken.update(_towards(tree, _edges_of(tree, here), there, choose))

@@ -8,16 +8,21 @@ its logged answers the same way (`Engine.replay`).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any, assert_never
 
 from troubleshoot.errors import TroubleshootError
-from troubleshoot.session.coerce import coerce
+from troubleshoot.session.coerce import check_rules, coerce
 from troubleshoot.session.step import Step, StepKind
 from troubleshoot.tree import expr
 from troubleshoot.tree import model as m
 
 MAX_MOVES = 10_000
+ASKING = (m.Ask, m.Info, m.Try, m.Fix, m.Action)
+"""The node kinds that show the agent a step."""
+_PREFILLED = (m.AskType.TEXT, m.AskType.NUMBER, m.AskType.DATE, m.AskType.SELECT)
+_ALONE = re.compile(r"\s*\{\{(.*)\}\}\s*", re.S)
 RETURNED = "returned"  # the outcome of a walk started at a sub-tree entry
 
 
@@ -41,6 +46,14 @@ class FixTried:
 
 
 @dataclass(frozen=True)
+class Assigned:
+    """Variables a node's `set` assigned on entry (logged as data)."""
+
+    node: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class End:
     """How the walk ended: a resolve node, an escalate node, or "escalate now"."""
 
@@ -51,6 +64,8 @@ class End:
     follow_up: str | None = None
     tier: str | None = None
     reason: str | None = None
+    say: str | None = None
+    """The end node's `say`, shown before the reply draft."""
 
     @property
     def escalated(self) -> bool:
@@ -65,6 +80,11 @@ class State:
     path: list[str] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     fixes: list[FixTried] = field(default_factory=list)
+    assigned: list[Assigned] = field(default_factory=list)
+    actions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    rounds: dict[str, int] = field(default_factory=dict)
+    """The item each running `for_each` is at (by node id)."""
+    """The actions ticked, in order: (name, arguments)."""
     step: Step | None = None
     end: End | None = None
     item: int = 0
@@ -102,6 +122,8 @@ class Engine:
             raise WalkError("the session has ended: there is no question to answer")
         step = state.step
         value, shown = coerce(step.kind, step.choices, raw)
+        if isinstance(step.node, m.Ask):
+            check_rules(step.node.rules, value)
         new = copy.deepcopy(state)
         new.answers.append(Answer(key=step.key, node=step.node.id, value=value, shown=shown))
         new.step = None
@@ -131,7 +153,7 @@ class Engine:
         """The step a question node shows when a walk enters it with nothing answered yet
         (for `preview`: variables hold their defaults, a `try` shows its first item)."""
         node = self.tree.nodes[node_id]
-        if not isinstance(node, (m.Ask, m.Info, m.Try, m.Fix)):
+        if not isinstance(node, ASKING):
             raise WalkError(f"'{node_id}' is a {node.KIND} node: it asks the agent nothing")
         return self._step(State(variables=self._initial_variables()), node)
 
@@ -173,6 +195,9 @@ class Engine:
                 variables[node.save_as] = None
             elif isinstance(node, m.Return):
                 variables.update((name, None) for name, _ in node.values)
+            elif isinstance(node, m.ForEach):
+                variables.update((name, None) for name in (node.item, node.save_as) if name)
+            variables.update((name, None) for name, _ in node.sets)
         variables.update({name: spec.default for name, spec in self.tree.vars.items()})
         variables.update(dict.fromkeys(m.BUILTIN_VARIABLES, ""))
         variables.update(self.context)
@@ -200,6 +225,7 @@ class Engine:
                 continue
             state.path.append(node_id)
             state.visits[node_id] = state.visits.get(node_id, 0) + 1
+            self._assign(state, node)
             following = self._move(state, node)
             if following is None:
                 return
@@ -208,6 +234,27 @@ class Engine:
             f"the tree goes round in circles without asking anything (last at "
             f"'{node_id}'): add a question or an end to that loop"
         )
+
+    def _assign(self, state: State, node: m.Node) -> None:
+        """Apply the node's `set`, in the order written (later ones see earlier ones)."""
+        if not node.sets:
+            return
+        values: dict[str, Any] = {}
+        for name, source in node.sets:
+            values[name] = state.variables[name] = self._eval(source, state, node)
+        state.assigned.append(Assigned(node.id, values))
+
+    def _choices(self, state: State, node: m.Ask) -> tuple[m.Choice, ...]:
+        """The choices as shown: labels filled in, or made from the `choices_from` list."""
+        if node.choices_from is None:
+            return tuple(replace(c, label=self.render(c.label, state) or "") for c in node.choices)
+        items = state.variables.get(node.choices_from)
+        if not isinstance(items, list) or not items:
+            raise WalkError(
+                f"{node.path}:{node.line}: node '{node.id}': 'choices_from: "
+                f"{node.choices_from}' needs a list with at least one item, not {items!r}"
+            )
+        return tuple(_choice_of(item) for item in items)
 
     def _skip(self, node: m.Node, state: State) -> str:
         if node.next:
@@ -218,7 +265,7 @@ class Engine:
     def _move(self, state: State, node: m.Node) -> str | None:
         """Act on entering `node`: set a step or an end (None), or name the node to go to."""
         match node:
-            case m.Ask() | m.Info():
+            case m.Ask() | m.Info() | m.Action():
                 state.step = self._step(state, node)
             case m.Try() | m.Fix():
                 state.item, state.attempt = 0, 1
@@ -226,10 +273,14 @@ class Engine:
             case m.Route():
                 return self._next(node.route + node.next, state, node)
             case m.Call():
+                for name, value in node.arguments:
+                    state.variables[name] = self._argument(value, state, node)
                 state.stack.append(node.id)
                 return node.call
             case m.Goto():
                 return node.goto
+            case m.ForEach():
+                return self._each(state, node, returned=None)
             case m.Return():
                 return self._return(state, node)
             case m.Resolve() | m.Escalate():
@@ -251,7 +302,40 @@ class Engine:
                 "without a 'call': enter sub-trees with 'call'"
             )
         caller = self.tree.nodes[state.stack.pop()]
+        if isinstance(caller, m.ForEach):
+            return self._each(
+                state, caller, returned={n: state.variables[n] for n, _ in node.values}
+            )
         return self._next(caller.next, state, caller)
+
+    def _each(self, state: State, node: m.ForEach, returned: dict[str, Any] | None) -> str:
+        """Start the next round of a `for_each` (keeping what the last one returned), or go on
+        after the last item."""
+        items = self._eval(node.items, state, node)
+        if not isinstance(items, list):
+            raise WalkError(
+                f"{node.path}:{node.line}: node '{node.id}': 'for_each: {node.items}' needs a "
+                f"list, not {items!r}"
+            )
+        if returned is None:
+            state.rounds[node.id] = 0
+            if node.save_as:
+                state.variables[node.save_as] = []
+        else:
+            if node.save_as:
+                state.variables[node.save_as].append(returned)
+            state.rounds[node.id] += 1
+        index = state.rounds[node.id]
+        if index >= len(items):
+            del state.rounds[node.id]
+            if node.save_as:
+                state.assigned.append(
+                    Assigned(node.id, {node.save_as: state.variables[node.save_as]})
+                )
+            return self._next(node.next, state, node)
+        state.variables[node.item] = items[index]
+        state.stack.append(node.id)
+        return node.do
 
     def _end(self, state: State, node: m.Resolve | m.Escalate) -> End:
         if isinstance(node, m.Resolve):
@@ -261,6 +345,7 @@ class Engine:
                 summary=self.render(node.summary, state) or "",
                 reply=self.render(node.reply, state),
                 follow_up=node.follow_up,
+                say=self.render(node.say, state),
             )
         reason = self.render(node.reason, state)
         return End(
@@ -270,16 +355,48 @@ class Engine:
             reason=reason,
             summary=f"Escalated to {node.tier}" + (f": {reason}" if reason else ""),
             reply=self.render(node.reply, state),
+            say=self.render(node.say, state),
         )
 
-    def _step(self, state: State, node: m.Ask | m.Info | m.Try | m.Fix) -> Step:
+    def _argument(self, value: object, state: State, node: m.Node) -> Any:
+        """A `with` value: one ``{{ expression }}`` gives its value, other text is filled in,
+        numbers and true/false are taken as they are."""
+        if not isinstance(value, str):
+            return value
+        alone = _ALONE.fullmatch(value)
+        if alone is not None and "{{" not in alone[1] and "}}" not in alone[1]:
+            return self._eval(alone[1], state, node)
+        try:
+            return self.render(value, state)
+        except expr.ExpressionError as exc:
+            raise WalkError(f"{node.path}:{node.line}: node '{node.id}': {exc}") from None
+
+    def _default(self, state: State, node: m.Ask) -> str | None:
+        """The answer offered first: the node's `default`, else the value its variable already
+        has (given with `--set` or `vars:`, or an earlier answer)."""
+        if node.default is not None:
+            return self.render(node.default, state)
+        known = state.variables.get(node.save_as) if node.save_as else None
+        if known is None or known == "" or node.type not in _PREFILLED:
+            return None
+        return str(known)
+
+    def _action_line(self, state: State, node: m.Action) -> tuple[str, dict[str, Any]]:
+        arguments = {name: self._argument(v, state, node) for name, v in node.arguments}
+        shown = ", ".join(f"{name}: {value}" for name, value in arguments.items())
+        return (f"{node.action} ({shown})" if shown else node.action), arguments
+
+    def _step(self, state: State, node: m.Ask | m.Info | m.Try | m.Fix | m.Action) -> Step:
         key, item, kind = node.id, None, StepKind.INFO
         question = node.text
         choices: tuple[m.Choice, ...] = ()
         steps: tuple[str, ...] = ()
+        default = None
+        arguments = None
         match node:
             case m.Ask():
-                kind, choices = StepKind.of(node.type), node.choices
+                kind, choices = StepKind.of(node.type), self._choices(state, node)
+                default = self._default(state, node)
             case m.Try():
                 kind, item, question = StepKind.CONFIRM, node.items[state.item], node.verify
                 key = f"{node.id}#{state.item + 1}"
@@ -289,13 +406,16 @@ class Engine:
                 key = f"{node.id}#{state.attempt}"
             case m.Info():
                 pass
+            case m.Action():
+                question, arguments = self._action_line(state, node)
+                kind = StepKind.ACTION
             case _:
                 assert_never(node)
         return Step(
             node=node,
             key=key,
             kind=kind,
-            question=self.render(question, state) or "",
+            question=question if arguments is not None else self.render(question, state) or "",
             number=len(state.answers) + 1,
             item=self.render(item, state),
             attempt=state.attempt,
@@ -307,6 +427,8 @@ class Engine:
             else expr.render(node.body, state.scope(), markdown=True),
             help=self.render(node.help, state),
             phase=node.phase or self._caller_phase(state),
+            default=default,
+            arguments=arguments,
         )
 
     def _caller_phase(self, state: State) -> str | None:
@@ -328,7 +450,18 @@ class Engine:
                 target = self._after_verify(state=state, node=node, step=step, fixed=bool(value))
             case m.Info():
                 target = self._next(node.next, state, node)
-            case m.Route() | m.Call() | m.Goto() | m.Return() | m.Resolve() | m.Escalate():
+            case m.Action():
+                state.actions.append((node.action, dict(step.arguments or {})))
+                target = self._next(node.next, state, node)
+            case (
+                m.Route()
+                | m.Call()
+                | m.Goto()
+                | m.Return()
+                | m.Resolve()
+                | m.Escalate()
+                | m.ForEach()
+            ):
                 raise WalkError(f"node '{node.id}' asks nothing, so it takes no answer")
             case _:
                 assert_never(node)
@@ -371,3 +504,11 @@ class Engine:
                 "tree no default escalation"
             )
         return target
+
+
+def _choice_of(item: Any) -> m.Choice:
+    """One `choices_from` item: text or a number, or a mapping with `label` and `value`."""
+    if isinstance(item, dict):
+        label = str(item.get("label", item.get("value", "")))
+        return m.Choice(label, str(item.get("value", label)))
+    return m.Choice(str(item), str(item))

@@ -15,15 +15,16 @@ RECENTLY = timedelta(minutes=10)
 
 
 def effective_answers(events: list[Event]) -> list[Answer]:
-    """The answers that stand: each `back` event supersedes the answer before it."""
+    """The answers that stand: each `back` event supersedes the answer before it (an `action`
+    event is the tick of an action step)."""
     answers: list[Answer] = []
     for event in events:
-        if event.kind is EventKind.ANSWER:
+        if event.kind is EventKind.ANSWER or (event.kind is EventKind.ACTION and event.step):
             answers.append(
                 Answer(
                     key=event.step or "",
                     node=event.node or "",
-                    value=event.value,
+                    value=True if event.kind is EventKind.ACTION else event.value,
                     shown=event.answer or "",
                 )
             )
@@ -41,6 +42,8 @@ def _answer_line(event: Event, lines: list[str]) -> str | None:
         return f"  {event.prompt} -> {shown}"
     if event.kind is EventKind.BACK and lines:
         return f"  (went back: '{lines.pop().strip()}' superseded)"
+    if event.kind is EventKind.ACTION:
+        return f"  done: {event.prompt}"
     if event.kind is EventKind.NOTE:
         return f"  note by {agent}: {event.text}"
     if event.kind is EventKind.ESCALATE:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from troubleshoot.cases.records import RESUMABLE, Intake, SessionRecord
 from troubleshoot.errors import NoTerminal, TroubleshootError
 from troubleshoot.session.engine import End
+from troubleshoot.session.presets import preset_variables
 from troubleshoot.session.prompts import Prompter, TerminalPrompter
 from troubleshoot.session.runner import Runner
 from troubleshoot.tree import catalog
@@ -49,19 +50,27 @@ def terminal_prompter(console: Console, hint: str = RUN_HINT) -> TerminalPrompte
     return TerminalPrompter(console)
 
 
-def _scripted(console: Console, answers: Path, tree: Tree) -> Prompter:
+def _scripted(
+    *, console: Console, answers: Path, tree: Tree, presets: dict[str, Any]
+) -> tuple[Prompter, dict[str, Any]]:
+    """The prompter answering from the file, and the variables known before the start (the
+    file's `vars:`, overridden by `--set`)."""
     from troubleshoot.session.answers_file import ScriptedAnswers, read_answers_file
     from troubleshoot.session.engine import Engine
     from troubleshoot.session.scenarios import walk
     from troubleshoot.session.scripted_prompter import ScriptedPrompter
 
-    given, intake, wrapup = read_answers_file(answers)
-    script = ScriptedAnswers(given, str(answers))
+    given = read_answers_file(answers)
+    presets = {**preset_variables(tree, given.vars, str(answers)), **presets}
+    script = ScriptedAnswers(given.answers, str(answers))
     script.check_against(tree)
     # walk the answers once without recording, so a wrong file leaves no half-made session
-    context = {k: str(v) for k, v in intake.items() if k in INTAKE_FIELDS}
-    walk(Engine(tree, context), ScriptedAnswers(given, str(answers)))
-    return ScriptedPrompter(console=console, script=script, intake=intake, wrapup=wrapup)
+    context = {k: str(v) for k, v in given.intake.items() if k in INTAKE_FIELDS}
+    walk(Engine(tree, {**context, **presets}), ScriptedAnswers(given.answers, str(answers)))
+    prompter = ScriptedPrompter(
+        console=console, script=script, intake=given.intake, wrapup=given.wrapup
+    )
+    return prompter, presets
 
 
 def run_session(
@@ -73,9 +82,11 @@ def run_session(
     answers: Path | None = None,
     intake: Intake | None = None,
     agent: str | None = None,
+    values: dict[str, str] | None = None,
     again: str = "",
 ) -> tuple[str, End]:
-    """A new session on the tree `name` (asked for when None)."""
+    """A new session on the tree `name` (asked for when None); `values` are `--set` values of
+    declared variables."""
     if name is None:
         if answers is not None:
             raise TroubleshootError(
@@ -88,12 +99,18 @@ def run_session(
             "Which problem is it?", [(r.id, f"{r.title}  ({r.id})") for r in rows]
         )
     tree = catalog.load(name, folders)
-    prompter = _scripted(console, answers, tree) if answers else terminal_prompter(console)
+    presets = preset_variables(tree, values or {}, "--set")
+    prompter: Prompter
+    if answers:
+        prompter, presets = _scripted(console=console, answers=answers, tree=tree, presets=presets)
+    else:
+        prompter = terminal_prompter(console)
     runner = Runner(
         tree=tree,
         case_log=case_log,
         prompter=prompter,
         agent=agent or default_agent(),
+        presets=presets,
         again=again,
     )
     end = runner.run(intake or Intake())

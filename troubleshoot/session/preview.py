@@ -11,15 +11,13 @@ from typing import TYPE_CHECKING
 
 from troubleshoot.errors import TroubleshootError
 from troubleshoot.session import prompts
-from troubleshoot.session.engine import Engine
+from troubleshoot.session.engine import ASKING, Engine
 from troubleshoot.session.step import Step, StepKind
 from troubleshoot.tree import model as m
 from troubleshoot.tree.fields import did_you_mean
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-ASKING = (m.Ask, m.Info, m.Try, m.Fix)
 
 
 def preview(console: Console, tree: m.Tree, node_id: str) -> None:
@@ -46,7 +44,7 @@ def _question(console: Console, step: Step, frame: prompts.Frame) -> None:
     from rich.text import Text
 
     question = Text.assemble(("? ", "bold"), (prompts.shown_question(step), "bold"))
-    if step.kind in (StepKind.TEXT, StepKind.NUMBER):
+    if step.kind in (StepKind.TEXT, StepKind.NUMBER, StepKind.DATE):
         question.append(f" {prompts.TYPED_HINT}", style="dim")
         console.print(question)
         return

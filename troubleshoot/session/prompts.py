@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any, Protocol, assert_never
 from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.printable import printable
-from troubleshoot.session.coerce import InvalidAnswer, coerce
+from troubleshoot.session.coerce import InvalidAnswer, check_rules, coerce
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date
 from troubleshoot.session.step import Step, StepKind
+from troubleshoot.tree.model import Ask
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -181,6 +182,10 @@ class TerminalPrompter:
             self.console.print(Text(f"  {printable(shown, one_line=True)}", style="blue"))
         if step.kind == StepKind.INFO:
             self.console.print(Text(printable(step.question), style="bold"))
+        if step.kind == StepKind.ACTION:
+            self.console.print(
+                Text.assemble(("[ ] Do this: ", "bold yellow"), (printable(step.question), "bold"))
+            )
 
     def _draw_item(self, step: Step) -> None:
         from rich.text import Text
@@ -201,11 +206,11 @@ class TerminalPrompter:
         self.show_step(step, frame)
         actions = menu(frame)
         match step.kind:
-            case StepKind.TEXT | StepKind.NUMBER:
+            case StepKind.TEXT | StepKind.NUMBER | StepKind.DATE:
                 return self._type_in(step, frame, actions)
             case StepKind.MULTISELECT:
                 return self._check(step, frame, actions)
-            case StepKind.SELECT | StepKind.CONFIRM | StepKind.INFO:
+            case StepKind.SELECT | StepKind.CONFIRM | StepKind.INFO | StepKind.ACTION:
                 return self._select(step, frame, actions)
             case _:
                 assert_never(step.kind)
@@ -213,11 +218,16 @@ class TerminalPrompter:
     def _type_in(self, step: Step, frame: Frame, actions: list[str]) -> Action:
         import questionary
 
-        answer = questionary.text(
+        hint = TYPED_HINT
+        if step.kind is StepKind.DATE:
+            hint = f"(YYYY-MM-DD, today or 3 days ago; {TYPED_HINT[1:]}"
+        sensitive = isinstance(step.node, Ask) and step.node.sensitive
+        ask = questionary.password if sensitive else questionary.text
+        answer = ask(
             printable(step.question),
-            default="" if frame.previous is None else str(frame.previous),
-            instruction=TYPED_HINT,
-            validate=_number_check if step.kind is StepKind.NUMBER else None,
+            default=_prefill(frame.previous, step.default),
+            instruction=hint,
+            validate=lambda text: answer_check(step, text),
         ).unsafe_ask()
         return self._action(answer.strip(), frame) if answer.strip() in actions else Give(answer)
 
@@ -242,7 +252,8 @@ class TerminalPrompter:
         options += [questionary.Separator(SEPARATOR)]
         options += [questionary.Choice(ACTION_LABELS[a], a) for a in actions]
         question = printable(shown_question(step))
-        default = _default(frame.previous, [o.value for o in options if hasattr(o, "value")])
+        offered = [o.value for o in options if hasattr(o, "value")]
+        default = _default(frame.previous, offered) or _default(step.default, offered)
         picked = questionary.select(question, choices=options, default=default).unsafe_ask()
         return self._action(picked, frame) if picked in actions else Give(picked)
 
@@ -353,6 +364,8 @@ class TerminalPrompter:
     def show_end(self, end: End, state: State, handoff: str | None) -> None:
         style = "yellow" if end.escalated else "green"
         self._panel(end.summary, f"Outcome: {end.outcome}", style)
+        if end.say:
+            self._panel(end.say, "Say to the customer", "green")
         if handoff:
             self._panel(handoff, "Hand-off summary for the next tier", "yellow")
         if end.reply:
@@ -415,7 +428,10 @@ def menu(frame: Frame) -> list[str]:
 
 def shown_question(step: Step) -> str:
     """The question line of a step as the agent reads it."""
-    return step.question if step.kind is not StepKind.INFO else "Ready to go on?"
+    return {
+        StepKind.INFO: "Ready to go on?",
+        StepKind.ACTION: "Tick it once it is done:",
+    }.get(step.kind, step.question)
 
 
 def answers(step: Step) -> list[tuple[str, str]]:
@@ -429,8 +445,10 @@ def answers(step: Step) -> list[tuple[str, str]]:
                 ("yes", "Yes, that fixed it" if fixed else "Yes"),
                 ("no", "No, still not working" if fixed else "No"),
             ]
-        case StepKind.INFO | StepKind.TEXT | StepKind.NUMBER:
+        case StepKind.INFO | StepKind.TEXT | StepKind.NUMBER | StepKind.DATE:
             return [("continue", "Continue")]
+        case StepKind.ACTION:
+            return [("done", "[x] Done")]
         case _:
             assert_never(step.kind)
 
@@ -452,11 +470,22 @@ def _date_check(text: str) -> bool | str:
     return True
 
 
-def _number_check(text: str) -> bool | str:
+def _prefill(previous: Any, default: str | None) -> str:
+    """The text a typed answer starts with: the answer given before going back, or the
+    question's default."""
+    if previous is not None:
+        return str(previous)
+    return default or ""
+
+
+def answer_check(step: Step, text: str) -> bool | str:
+    """True, or what is wrong with a typed answer (shown under the prompt until it is fixed)."""
     if text.strip() in ACTION_LABELS:
         return True
     try:
-        coerce(StepKind.NUMBER, (), text)
-    except InvalidAnswer:
-        return "Type a number (or :back, :note, :pause, :escalate)"
+        value, _ = coerce(step.kind, step.choices, text)
+        if isinstance(step.node, Ask):
+            check_rules(step.node.rules, value)
+    except InvalidAnswer as exc:
+        return f"{exc} (or :back, :note, :pause, :escalate)"
     return True

@@ -7,11 +7,13 @@ killed terminal loses nothing that was answered; `resume` replays the logged ans
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, replace
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from troubleshoot.cases.log import CaseLog
 from troubleshoot.cases.records import (
+    MASKED_VALUE,
     Event,
     EventKind,
     Intake,
@@ -38,7 +40,10 @@ from troubleshoot.session.history import (
     history_lines,
     recent_change_by_another,
 )
+from troubleshoot.session.masking import Masker
+from troubleshoot.session.presets import known_lines, logged_presets
 from troubleshoot.session.prompts import Back, EscalateNow, Frame, Give, Note, Pause, Prompter
+from troubleshoot.session.step import Step
 from troubleshoot.tree.expr import ExpressionError
 from troubleshoot.tree.model import AGENT, CLOSING_OUTCOMES, INTAKE_FIELDS, Tree
 
@@ -58,9 +63,12 @@ class Runner:
         prompter: Prompter,
         agent: str,
         again: str = "",
+        presets: Mapping[str, Any] | None = None,
     ) -> None:
-        """`again` ends the commands that messages suggest (the global options: ` --db F`)."""
+        """`again` ends the commands that messages suggest (the global options: ` --db F`);
+        `presets`: declared variables known before the start (checked and typed)."""
         self.tree = tree
+        self.presets = dict(presets or {})
         self.case_log = case_log
         self.prompter = prompter
         self.agent = agent
@@ -69,17 +77,20 @@ class Runner:
         self.seq = 0  # the last event of the session this runner knows of
         self.undone: Answer | None = None  # the answer just superseded by going back
         self.pickup: EventKind | None = None  # how this agent takes the case on when they act
+        self.masker = Masker(tree)
+        self.superseded: list[Answer] = []  # logged answers a resume asks again (sensitive)
 
     def resume_hint(self) -> str:
         return f"troubleshoot resume {self.session_id}{self.again}"
 
     def _record(self, event: Event) -> None:
         """Log one event, refusing if another agent wrote to the session meanwhile."""
-        self.seq = self.case_log.append_event(
-            self.session_id, replace(event, agent=self.agent), after=self.seq
-        )
+        masked = self.masker.event(replace(event, agent=self.agent))
+        self.seq = self.case_log.append_event(self.session_id, masked, after=self.seq)
 
     def _update(self, update: SessionUpdate) -> None:
+        if update.variables is not None:
+            update = replace(update, variables=self.masker.value(dict(update.variables)))
         self.case_log.update_session(self.session_id, update)
 
     # -- entry points --------------------------------------------------------------------------
@@ -95,6 +106,7 @@ class Runner:
         session = self.case_log.get_session(session_id)
         self.session_id = session.id
         events = self.case_log.events(self.session_id)
+        self.presets = logged_presets(self.tree, events)
         self.seq = max((e.seq for e in events), default=0)
         self.prompter.show_history(history_lines(session, events))
         self._warn_if_open_elsewhere(events)
@@ -104,7 +116,7 @@ class Runner:
             self._take_over()
             return self._begin(self._intake(session.intake))
         engine = self._engine(session.intake)
-        state = engine.replay(effective_answers(events))
+        state = self._replay(engine, effective_answers(events))
         if not escalated:
             self._take_over()
         # An ended walk in a session that is not escalated: the process stopped after the last
@@ -117,6 +129,29 @@ class Runner:
             self._take_over()
             state = self._after_escalation(engine, state, choice)
         return self._walk(engine, state)
+
+    def _replay(self, engine: Engine, answers: list[Answer]) -> State:
+        """The state the logged answers lead to. A sensitive answer is not kept in the log, so
+        the walk stops before it: the question is asked again, and once this agent acts the
+        answers from it on are marked superseded (`back` events), so the log tells the same
+        story."""
+        masked = next((i for i, a in enumerate(answers) if a.value == MASKED_VALUE), None)
+        if masked is None:
+            return engine.replay(answers)
+        self.superseded = answers[masked:]
+        return engine.replay(answers[:masked])
+
+    def _record_superseded(self) -> None:
+        for dropped in reversed(self.superseded):
+            self._record(
+                Event(
+                    kind=EventKind.BACK,
+                    node=dropped.node,
+                    step=dropped.key,
+                    text="superseded: asked again, as sensitive answers are not kept",
+                )
+            )
+        self.superseded = []
 
     # -- the intake ----------------------------------------------------------------------------
 
@@ -156,6 +191,15 @@ class Runner:
             self.prompter.show_similar([hit.session for hit in hits])
         except (KeyboardInterrupt, EOFError, BrokenPipeError) as exc:
             self._stopped(exc, None, "before the first step")
+        if self.presets:
+            self._record(
+                Event(
+                    kind=EventKind.SET,
+                    text=", ".join(f"{k} = {v}" for k, v in self.presets.items()),
+                    value=self.presets,
+                )
+            )
+            self.prompter.show_history(known_lines(self.presets))
         engine = self._engine(done)
         return self._walk(engine, None)
 
@@ -166,6 +210,7 @@ class Runner:
         self._record(Event(kind=self.pickup))
         self._update(SessionUpdate(status=Status.ACTIVE, agent=self.agent))
         self.pickup = None
+        self._record_superseded()
 
     def _warn_if_open_elsewhere(self, events: list[Event]) -> None:
         warning = recent_change_by_another(events, self.agent)
@@ -176,13 +221,14 @@ class Runner:
 
     def _engine(self, intake: Intake) -> Engine:
         context = {k: v or "" for k, v in asdict(intake).items()}
-        return Engine(self.tree, {**context, AGENT: self.agent})
+        return Engine(self.tree, {**context, AGENT: self.agent, **self.presets})
 
     def _walk(self, engine: Engine, state: State | None) -> End:
         """The turns from `state` (None: from the start) to the end of the walk."""
         try:
             if state is None:
                 state = engine.start()
+                self._record_walked(None, state)
             while state.end is None:
                 state = self._turn(engine, state)
         except (KeyboardInterrupt, EOFError, BrokenPipeError) as exc:
@@ -225,7 +271,13 @@ class Runner:
         assert step is not None
         self._update(SessionUpdate(current_node=step.node.id, variables=state.variables))
         undone = self.undone
-        previous = undone.value if undone is not None and undone.key == step.key else None
+        previous = (
+            undone.value
+            if undone is not None
+            and undone.key == step.key
+            and undone.node not in self.masker.nodes
+            else None
+        )
         frame = Frame(
             title=self.tree.title,
             phases=self.tree.phases,
@@ -245,19 +297,8 @@ class Runner:
                 self.prompter.show_problem(f"'{step.node.id}': {exc}")
                 return state
             self.undone = None
-            given = new.answers[-1]
-            self._record(
-                Event(
-                    kind=EventKind.ANSWER,
-                    node=step.node.id,
-                    step=step.key,
-                    phase=step.phase,
-                    prompt=f"{step.item}: {step.question}" if step.item else step.question,
-                    answer=given.shown,
-                    value=given.value,
-                    ms=int((time.monotonic() - started) * 1000),
-                )
-            )
+            self.masker.learn(new)
+            self._record_answer(step=step, before=state, after=new, started=started)
             return new
         if isinstance(action, Back):
             return self._back(engine, state)
@@ -276,6 +317,41 @@ class Runner:
         assert isinstance(action, EscalateNow)
         reason = action.reason.strip() or f"(left empty by {self.agent})"
         return engine.escalate_now(state, reason, action.target)
+
+    def _record_answer(self, *, step: Step, before: State, after: State, started: float) -> None:
+        """Log the answer to `step` (an action ticked is an `action` event with its name and
+        arguments), then what the walk did on its own."""
+        given = after.answers[-1]
+        action = step.arguments is not None
+        self._record(
+            Event(
+                kind=EventKind.ACTION if action else EventKind.ANSWER,
+                node=step.node.id,
+                step=step.key,
+                phase=step.phase,
+                prompt=f"{step.item}: {step.question}" if step.item else step.question,
+                answer=given.shown,
+                value={"name": step.node.text, "arguments": step.arguments}
+                if action
+                else given.value,
+                text=step.question if action else None,
+                ms=int((time.monotonic() - started) * 1000),
+            )
+        )
+        self._record_walked(before, after)
+
+    def _record_walked(self, before: State | None, after: State) -> None:
+        """Log what the walk did on its own between two states: `set` assignments."""
+        done = len(before.assigned) if before is not None else 0
+        for assigned in after.assigned[done:]:
+            self._record(
+                Event(
+                    kind=EventKind.SET,
+                    node=assigned.node,
+                    text=", ".join(f"{k} = {v}" for k, v in assigned.values.items()),
+                    value=assigned.values,
+                )
+            )
 
     def _back(self, engine: Engine, state: State) -> State:
         if not state.answers:
@@ -333,10 +409,13 @@ class Runner:
             )
         event, ending = closing(end, state)
         self.seq = self.case_log.finish_session(
-            self.session_id, replace(event, agent=self.agent), ending, after=self.seq
+            self.session_id,
+            self.masker.event(replace(event, agent=self.agent)),
+            self.masker.ending(ending),
+            after=self.seq,
         )
         try:
-            self.prompter.show_end(end, state, text)
+            self.prompter.show_end(self.masker.end(end), state, self.masker.text(text))
             self._wrapup(end)
         except (KeyboardInterrupt, EOFError, BrokenPipeError) as exc:
             if isinstance(exc, BrokenPipeError):

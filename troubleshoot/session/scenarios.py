@@ -11,8 +11,10 @@ from troubleshoot.errors import AnswersError, TroubleshootError
 from troubleshoot.session.answers_file import ScriptedAnswers, read_mapping
 from troubleshoot.session.coerce import InvalidAnswer
 from troubleshoot.session.engine import End, Engine, State
+from troubleshoot.session.presets import preset_variables
 from troubleshoot.tree import catalog
 from troubleshoot.tree import model as m
+from troubleshoot.tree.lint import reachable
 from troubleshoot.tree.loader import load_tree
 from troubleshoot.tree.located import LocatedDict
 from troubleshoot.tree.model import Tree
@@ -25,7 +27,7 @@ TEXT_CHECKS = {  # expect key -> (End attribute, whether the texts must be prese
     "summary_contains": ("summary", True),
     "summary_excludes": ("summary", False),
 }
-EXPECT_KEYS = ("outcome", "end", "path", "fixed_by", "variables", *TEXT_CHECKS)
+EXPECT_KEYS = ("outcome", "end", "path", "fixed_by", "variables", "actions", *TEXT_CHECKS)
 
 
 @dataclass
@@ -109,12 +111,20 @@ def _run_one(*, path: Path, tree: Tree, index: int, item: Any) -> Result:
     script = ScriptedAnswers(dict(answers), f"{path.name}, scenario '{result.name}'")
     try:
         script.check_against(tree)
-        state = walk(Engine(tree, item.get("intake") or {}, entry=entry), script)
+        presets = preset_variables(tree, item.get("vars") or {}, script.source)
+        context = {**(item.get("intake") or {}), **presets}
+        state = walk(Engine(tree, context, entry=entry), script)
     except TroubleshootError as exc:
         result.failures.append(str(exc))
         return result
     result.failures += _compare(expect, state)
     result.tree, result.state = tree, state
+    unasked = script.never_asked()
+    if unasked:
+        result.failures.append(
+            f"line {line}: answers for node(s) this scenario never asks: {', '.join(unasked)} "
+            "(a misspelt node id, or the path changed: remove them)"
+        )
     result.end = state.end.node.id if state.end and state.end.node else None
     return result
 
@@ -157,6 +167,8 @@ def _compare(expect: dict[str, Any], state: State) -> list[str]:
             n=2,
         )
         failures.append("path differs:\n" + "\n".join(diff))
+    if "actions" in expect:
+        failures += _compare_actions(expect["actions"] or [], state.actions)
     for name, value in (expect.get("variables") or {}).items():
         if state.variables.get(name) != value:
             failures.append(
@@ -179,6 +191,21 @@ def _text_failures(expect: dict[str, Any], end: End) -> list[str]:
         shown = "\n".join(f"  | {line}" for line in rendered.splitlines()) or "  (empty)"
         failures += [f"{key}: {text!r} {missing} the {attribute}" for text in wrong]
         failures.append(f"the {attribute} was:\n{shown}")
+    return failures
+
+
+def _compare_actions(expected: list[Any], done: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """`actions: [name, {name: arguments}]`: the actions ticked, in order; arguments are
+    compared when given (text as written: `{Offer refund: {amount: 64}}`)."""
+    names = [name for name, _ in done]
+    wanted = [next(iter(e)) if isinstance(e, dict) and e else str(e) for e in expected]
+    if wanted != names:
+        return [f"actions: expected {wanted}, got {names}"]
+    failures = []
+    for item, (name, arguments) in zip(expected, done, strict=True):
+        given = item.get(name) if isinstance(item, dict) else None
+        if isinstance(given, dict) and any(arguments.get(k) != v for k, v in given.items()):
+            failures.append(f"action {name}: expected arguments {dict(given)}, got {arguments}")
     return failures
 
 
@@ -220,7 +247,7 @@ def _coverage(*, path: Path, tree: Tree, scenarios: list[Any], ends: set[str | N
             for s in scenarios
             if isinstance(s, dict) and isinstance(s.get("expect"), dict)
         }
-        missing = [o for o in tree.outcomes() if o not in expected]
+        missing = [o for o in tree.outcomes(only=reachable(tree)) if o not in expected]
         what = "no scenario expects the outcome(s)"
     if not missing:
         return Result(path, "")

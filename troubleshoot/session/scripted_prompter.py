@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
-from troubleshoot.cases.records import Intake, SessionRecord
+from troubleshoot.cases.records import MASKED, Intake, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.printable import printable
 from troubleshoot.session.answers_file import ScriptedAnswers
@@ -17,7 +17,7 @@ from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date
 from troubleshoot.session.prompts import Action, Frame, Give, WrapUp
 from troubleshoot.session.step import Step, StepKind
-from troubleshoot.tree.model import AGENT, INTAKE_FIELDS
+from troubleshoot.tree.model import AGENT, INTAKE_FIELDS, Ask
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -69,7 +69,9 @@ class ScriptedPrompter:
     def ask(self, step: Step, frame: Frame) -> Action:
         value = self.script.take(step)
         item = f" [{step.item}]" if step.item else ""
-        shown = "continue" if step.kind == StepKind.INFO else value
+        shown = {StepKind.INFO: "continue", StepKind.ACTION: "done"}.get(step.kind, value)
+        if isinstance(step.node, Ask) and step.node.sensitive:
+            shown = MASKED
         self._line(f"{step.number}. ({step.phase}) {step.question}{item} -> {shown}")
         return Give(value)
 
@@ -78,6 +80,8 @@ class ScriptedPrompter:
 
     def show_end(self, end: End, state: State, handoff: str | None) -> None:
         self._line(f"Outcome: {end.outcome} - {end.summary}")
+        if end.say:
+            self._line(f"Say to the customer: {end.say}")
         if handoff:
             self._line(handoff)
         if end.reply:

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: the intake imports this before any tree is loaded
     from troubleshoot.tree import model as m
 
 
 class StepKind(StrEnum):
-    """How a step is answered: the question types of `ask` nodes, plus `info` (continue)."""
+    """How a step is answered: the question types of `ask` nodes, plus `info` (continue) and
+    `action` (done)."""
 
     SELECT = "select"
     CONFIRM = "confirm"
     TEXT = "text"
     NUMBER = "number"
     MULTISELECT = "multiselect"
+    DATE = "date"
     INFO = "info"
+    ACTION = "action"
+    """An action node's checklist line: the agent ticks it once done."""
 
     @classmethod
     def of(cls, ask_type: m.AskType) -> StepKind:
@@ -42,3 +46,7 @@ class Step:
     body: str | None = None
     help: str | None = None
     phase: str | None = None
+    default: str | None = None
+    """The answer offered first (an `ask`'s `default`, filled in)."""
+    arguments: dict[str, Any] | None = None
+    """An action's arguments, filled in (for its `action` event)."""

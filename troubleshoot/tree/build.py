@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, TypeVar, assert_never
 
+from troubleshoot.tree import build_data
 from troubleshoot.tree import model as m
 from troubleshoot.tree.fields import (
     FOLLOW_UP_PATTERN,
@@ -24,6 +25,8 @@ from troubleshoot.tree.fields import (
     type_name,
 )
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
+from troubleshoot.tree.rules import check_default, read_rules
+from troubleshoot.tree.vartypes import VAR_TYPES, WrongType, inferred_type, plain, typed_value
 
 TOP_KEYS = (
     "format",
@@ -41,7 +44,8 @@ TOP_KEYS = (
     "library",
 )
 KINDS = tuple(str(kind) for kind in m.NodeKind)
-VAR_TYPES = ("str", "int", "float", "bool", "list")
+ENDING_KINDS = (m.Resolve, m.Escalate, m.Return, m.Goto)
+"""Kinds a session never leaves by their own `next` (it is followed only to skip them)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,9 @@ class FileParts:
     expressions: list[Expression] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
     imports: dict[str, tuple[str, Mark]] = field(default_factory=dict)
+    arguments: list[Reference] = field(default_factory=list)
+    """`with` names of `call` nodes, as ``called-node-id/name``: checked against the `vars` of
+    the file holding the called node."""
     broken: set[str] = field(default_factory=set)
     """Ids of nodes written but not built (already reported): not "unknown" when referenced."""
     unsure: bool = False
@@ -121,14 +128,8 @@ class FileBuilder:
     def build(self) -> FileParts:
         top, header = self.top, self.parts.header
         top.check_keys(TOP_KEYS)
-        header["format"] = top.integer("format", m.FORMAT_VERSION, minimum=1)
-        if header["format"] > m.FORMAT_VERSION:
-            self.report.error(
-                top.mark("format"),
-                f"this tree uses format {header['format']}, "
-                f"but this troubleshoot reads format {m.FORMAT_VERSION} only: "
-                "upgrade troubleshoot (pip install -U troubleshoot)",
-            )
+        header["format"] = self._format()
+        if header["format"] is None:
             return self.parts
         header["library"] = top.boolean("library")
         header["id"] = self._tree_id()
@@ -143,6 +144,30 @@ class FileBuilder:
         header["start"] = self._start()
         self._nodes()
         return self.parts
+
+    def _format(self) -> int | None:
+        """The format's major version; None (reported) for a format this troubleshoot cannot
+        read. `1` and `1.1` are read alike: 1.1 only adds keys."""
+        raw = self.top.raw("format")
+        if raw is None:
+            return m.FORMAT_VERSION
+        match = re.fullmatch(r"(\d+)(?:\.(\d+))?", str(raw).strip())
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)) or match is None:
+            self.report.error(
+                self.top.mark("format"),
+                f"'format' must be a version such as 1 or 1.1, not {raw!r}",
+            )
+            return m.FORMAT_VERSION
+        major, minor = int(match[1]), int(match[2] or 0)
+        if major < 1 or (major, minor) > (m.FORMAT_VERSION, m.FORMAT_MINOR):
+            self.report.error(
+                self.top.mark("format"),
+                f"this tree uses format {raw}, but this troubleshoot reads format "
+                f"{m.FORMAT_VERSION}.{m.FORMAT_MINOR} and older only: "
+                "upgrade troubleshoot (pip install -U troubleshoot)",
+            )
+            return None
+        return major
 
     def _tree_id(self) -> str:
         tree_id = self.top.text("id", required=True) or ""
@@ -165,24 +190,36 @@ class FileBuilder:
                     f"variable name {name!r} must be snake_case (lowercase words joined by '_')",
                 )
                 continue
-            var_type, default = "str", None
-            if isinstance(spec, LocatedDict):
-                fields = Fields(spec, f"variable '{name}'", self.report)
-                fields.check_keys(("type", "default", "description"))
-                var_type = fields.text("type") or "str"
-                if var_type not in VAR_TYPES:
-                    self.report.error(
-                        fields.mark("type"),
-                        f"variable '{name}' has unknown type "
-                        f"'{var_type}' (use one of {', '.join(VAR_TYPES)})"
-                        f"{did_you_mean(var_type, VAR_TYPES)}",
-                    )
-                default = spec.get("default")
-            elif spec is not None:
-                default = spec
-            specs[name] = m.VarSpec(name, var_type, default)
+            specs[name] = self._var(name, spec)
             self.parts.names.add(name)
         return specs
+
+    def _var(self, name: str, spec: Any) -> m.VarSpec:
+        """One declared variable; a `default` must fit a written `type` (it is converted)."""
+        if not isinstance(spec, LocatedDict):
+            return m.VarSpec(name, inferred_type(spec), plain(spec))
+        fields = Fields(spec, f"variable '{name}'", self.report)
+        fields.check_keys(("type", "default", "description"))
+        default = spec.get("default")
+        var_type = fields.text("type")
+        if var_type is None:
+            return m.VarSpec(name, inferred_type(default), plain(default))
+        if var_type not in VAR_TYPES:
+            self.report.error(
+                fields.mark("type"),
+                f"variable '{name}' has unknown type "
+                f"'{var_type}' (use one of {', '.join(VAR_TYPES)})"
+                f"{did_you_mean(var_type, VAR_TYPES)}",
+            )
+            return m.VarSpec(name, "str", plain(default))
+        try:
+            default = typed_value(var_type, default)
+        except WrongType as exc:
+            self.report.error(
+                fields.mark("default"), f"the default of variable '{name}' ({var_type}): {exc}"
+            )
+            default = None
+        return m.VarSpec(name, var_type, default)
 
     def _imports(self) -> None:
         data = self.top.mapping("imports")
@@ -293,6 +330,12 @@ class FileBuilder:
             fields.check_keys((kind, *m.COMMON_KEYS, *m.KIND_KEYS[kind]), hint)
         base = self._base(node_id, fields, mark)
         node = self._kind(kind, fields, base)
+        if isinstance(node, ENDING_KINDS) and node.next and not node.when:
+            self.report.error(
+                fields.key_mark("next"),
+                f"{kind} node '{node_id}' takes no 'next': a session never goes on from it "
+                "(remove 'next', or add a 'when' to skip the node)",
+            )
         if node is not None and node.when and not self._skip_target(node):
             self.report.error(
                 fields.key_mark("when"),
@@ -322,6 +365,10 @@ class FileBuilder:
                 return self._escalate(fields, base)
             case m.NodeKind.RESOLVE:
                 return self._resolve(fields, base)
+            case m.NodeKind.ACTION:
+                return build_data.action(self, fields, base)
+            case m.NodeKind.FOR_EACH:
+                return build_data.for_each(self, fields, base)
             case _:
                 assert_never(kind)
 
@@ -373,6 +420,7 @@ class FileBuilder:
             "links": self._links(fields),
             "when": when,
             "next": self._next(fields, "next"),
+            "sets": build_data.assignments(self, fields, "set"),
         }
 
     def _links(self, fields: Fields) -> tuple[m.Link, ...]:
@@ -505,12 +553,16 @@ class FileBuilder:
             type=ask_type,
             save_as=save_as,
             choices=self._choices(fields, ask_type),
-            default=fields.text("default"),
+            choices_from=build_data.choices_from(self, fields, ask_type),
+            default=self._template(fields, "default"),
             on_yes=self._target(fields, "on_yes"),
             on_no=self._target(fields, "on_no"),
+            rules=read_rules(fields, ask_type),
+            sensitive=fields.boolean("sensitive"),
             **base,
         )
         self._check_ask_ways_on(node, fields)
+        check_default(fields, node)
         return node
 
     @_ways_on
@@ -531,6 +583,9 @@ class FileBuilder:
                     where,
                     f"confirm question '{node.id}' needs both 'on_yes' and 'on_no' (or a 'next')",
                 )
+        elif node.choices_from is not None:
+            if not node.next:
+                self.report.error(where, f"question '{node.id}' with 'choices_from' needs a 'next'")
         elif node.type is m.AskType.SELECT:
             if not node.choices:
                 self.report.error(where, f"select question '{node.id}' needs 'choices'")
@@ -540,7 +595,7 @@ class FileBuilder:
                     f"select question '{node.id}': every choice needs "
                     "'next', or the node needs a 'next' for choices without one",
                 )
-        elif node.type is m.AskType.MULTISELECT and not node.choices:
+        elif node.type is m.AskType.MULTISELECT and not node.choices and not node.choices_from:
             self.report.error(where, f"multiselect question '{node.id}' needs 'choices'")
         if (
             node.type is not m.AskType.SELECT
@@ -581,6 +636,7 @@ class FileBuilder:
                     f"two choices of {fields.where} have the value "
                     f"'{value_text}': give each a different value",
                 )
+            self._expression(label, True, choice.mark("label"))
             choices.append(m.Choice(label, value_text, self._target(choice, "next")))
         if ask_type is m.AskType.CONFIRM and choices:
             self.report.error(
@@ -660,7 +716,12 @@ class FileBuilder:
                 f"call node '{base['id']}' needs a 'next': where "
                 "to continue when the sub-tree returns",
             )
-        return m.Call(call=target, **base)
+        arguments = build_data.arguments(self, fields)
+        with_marks = fields.raw("with")
+        for name, _ in arguments:
+            mark = with_marks.key_mark(name) if isinstance(with_marks, LocatedDict) else (1, 1)
+            self.parts.arguments.append(Reference(f"{target}/{name}", self.report.path, mark))
+        return m.Call(call=target, arguments=arguments, **base)
 
     @_ways_on
     def _goto(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
@@ -668,26 +729,7 @@ class FileBuilder:
         return None if target is None else m.Goto(goto=target, **base)
 
     def _return(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
-        value = fields.raw("return")
-        values: list[tuple[str, str]] = []
-        if isinstance(value, LocatedDict):
-            for name, expr in value.items():
-                if not isinstance(name, str) or not SNAKE.match(name):
-                    self.report.error(
-                        value.key_mark(name), f"returned name {name!r} must be snake_case"
-                    )
-                    continue
-                source = _literal(expr)
-                self._expression(source, False, value.value_mark(name))
-                values.append((name, source))
-                self.parts.names.add(name)
-        elif value is not None:
-            self.report.error(
-                fields.mark("return"),
-                f"'return' in {fields.where} must be a "
-                "mapping of names to expressions, e.g. {internet_ok: 'true'}",
-            )
-        return m.Return(values=tuple(values), **base)
+        return m.Return(values=build_data.assignments(self, fields, "return"), **base)
 
     def _escalate(self, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         return m.Escalate(
@@ -730,14 +772,3 @@ class FileBuilder:
             follow_up=follow_up,
             **base,
         )
-
-
-def _literal(value: object) -> str:
-    """A `return` value as an expression: text is an expression, other YAML scalars literals."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "none"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return str(value)

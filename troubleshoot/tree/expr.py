@@ -13,6 +13,7 @@ import contextlib
 import operator
 import re
 from collections.abc import Callable
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,27 @@ if TYPE_CHECKING:
     from jinja2 import nodes
     from jinja2.sandbox import SandboxedEnvironment
 
-BUILTINS = frozenset({*BUILTIN_VARIABLES, VISITS, "true", "false", "none", "True", "False", "None"})
+TODAY = "today"
+"""The current date, for date windows in conditions (`purchase_date >= today - days(90)`)."""
+DATE_FUNCTIONS = {
+    "days": lambda n: timedelta(days=n),
+    "weeks": lambda n: timedelta(weeks=n),
+}
+"""Durations to add to or take from a date: `days(90)`, `weeks(2)`."""
+BUILTINS = frozenset(
+    {
+        *BUILTIN_VARIABLES,
+        VISITS,
+        TODAY,
+        *DATE_FUNCTIONS,
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+    }
+)
 _TEMPLATE_MARKERS = ("{{", "{%", "{#")
 
 
@@ -38,7 +59,14 @@ def _env(markdown: bool = False) -> SandboxedEnvironment:
     so an answer cannot add links, emphasis or HTML to a Markdown `body`."""
     from troubleshoot.tree.sandbox import new_environment
 
-    return new_environment(finalize=escape_markdown if markdown else None)
+    env = new_environment(finalize=escape_markdown if markdown else None)
+    env.globals.update(DATE_FUNCTIONS)
+    return env
+
+
+def _with_today(variables: dict[str, Any]) -> dict[str, Any]:
+    """The variables plus `today`, read at each evaluation (a session may cross midnight)."""
+    return {TODAY: date.today(), **variables}
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~])")
@@ -63,6 +91,24 @@ def names_in_template(source: str) -> set[str]:
     if not is_template(source):
         return set()
     return _names(source, source)
+
+
+def attributes_used(source: str, *, template: bool) -> set[tuple[str, str]]:
+    """(variable, attribute) of each ``variable.attribute`` in a condition or template that
+    compiles (the loader checks them against the variable's type)."""
+    from jinja2 import TemplateSyntaxError, nodes
+
+    if template and not is_template(source):
+        return set()
+    try:
+        ast = _env().parse(source if template else f"{{{{ {source} }}}}")
+    except (TemplateSyntaxError, RecursionError):
+        return set()
+    return {
+        (node.node.name, node.attr)
+        for node in ast.find_all(nodes.Getattr)
+        if isinstance(node.node, nodes.Name)
+    }
 
 
 def _names(template: str, shown: str) -> set[str]:
@@ -203,13 +249,16 @@ _RUN_ERRORS = (TypeError, ValueError, ArithmeticError, RecursionError, MemoryErr
 
 def evaluate(source: str, variables: dict[str, Any]) -> Any:
     """The value of a condition with these variables."""
-    from jinja2 import TemplateError
+    from jinja2 import TemplateError, Undefined
 
     try:
         with bounds.budget():
-            return _compiled_expression(source)(**variables)
+            value = _compiled_expression(source)(**_with_today(variables))
     except (TemplateError, bounds.LimitExceeded, *_RUN_ERRORS) as exc:
         raise ExpressionError(f"cannot evaluate {_short(source)!r}: {exc}") from None
+    if isinstance(value, Undefined):  # `x.missing` alone: an error only once it is used
+        raise ExpressionError(f"cannot evaluate {_short(source)!r}: {value._undefined_message}")
+    return value
 
 
 def render(source: str, variables: dict[str, Any], markdown: bool = False) -> str:
@@ -221,6 +270,6 @@ def render(source: str, variables: dict[str, Any], markdown: bool = False) -> st
 
     try:
         with bounds.budget():
-            return str(_compiled_template(source, markdown).render(**variables))
+            return str(_compiled_template(source, markdown).render(**_with_today(variables)))
     except (TemplateError, bounds.LimitExceeded, *_RUN_ERRORS) as exc:
         raise ExpressionError(f"cannot fill in {_short(source)!r}: {exc}") from None

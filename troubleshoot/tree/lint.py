@@ -35,6 +35,17 @@ def _reachable(tree: m.Tree, starts: Iterable[str]) -> set[str]:
     return _closure(starts, {i: edges(tree, n) for i, n in tree.nodes.items()})
 
 
+def reachable(tree: m.Tree) -> set[str]:
+    """Nodes a session on `tree` can enter: from `start`, and the default escalation (which
+    "Escalate now" reaches from any step); a library's nodes are all reachable (from callers)."""
+    if tree.library or tree.start is None or tree.start not in tree.nodes:
+        return set(tree.nodes)
+    starts = [tree.start]
+    if tree.escalation is not None and tree.escalation in tree.nodes:
+        starts.append(tree.escalation)
+    return _reachable(tree, starts)
+
+
 def _can_end(tree: m.Tree) -> set[str]:
     """Nodes from which a resolve, escalate or return can be reached."""
     incoming: dict[str, list[str]] = {node_id: [] for node_id in tree.nodes}
@@ -56,13 +67,10 @@ def lint(tree: m.Tree, graph: bool = True) -> list[Problem]:
     if not graph:
         return _warnings(tree, own)
     problems: list[Problem] = []
-    if tree.library or tree.start is None or tree.start not in tree.nodes:
-        reachable = set(tree.nodes)
-    else:
-        reachable = _reachable(tree, [tree.start])
+    entered = reachable(tree)
     can_end = _can_end(tree)
     for node in own:
-        if node.id not in reachable:
+        if node.id not in entered:
             problems.append(
                 _problem(
                     node,
@@ -71,7 +79,7 @@ def lint(tree: m.Tree, graph: bool = True) -> list[Problem]:
                 )
             )
     for node in tree.nodes.values():
-        if node.id in reachable and node.id not in can_end:
+        if node.id in entered and node.id not in can_end:
             problems.append(
                 _problem(
                     node,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from troubleshoot.errors import TreeError
 from troubleshoot.tree import model as m
+from troubleshoot.tree.attributes import check_attributes
 from troubleshoot.tree.build import FileBuilder, FileParts
 from troubleshoot.tree.fields import Reporter, did_you_mean, type_name
 from troubleshoot.tree.located import LocatedDict, Mark
@@ -181,6 +182,34 @@ def _check_references(
                 )
 
 
+def _check_arguments(files: list[_File], problems: list[Problem]) -> None:
+    """Each `with` name of a `call` must be a variable the called file declares in `vars`
+    (its parameters, with their defaults)."""
+    for file in files:
+        for ref in file.parts.arguments:
+            target, name = ref.target.rsplit("/", 1)
+            callee = _file_of(files, target)
+            if callee is None:
+                continue  # the unknown node is reported already
+            declared = callee.parts.header.get("vars", {})
+            if name not in declared:
+                problems.append(
+                    Problem(
+                        ref.path,
+                        *ref.mark,
+                        f"'{name}' is not a variable of {callee.path.name} (a called sub-tree "
+                        "takes as arguments the variables it declares under 'vars')"
+                        f"{did_you_mean(name, declared)}",
+                    )
+                )
+
+
+def _file_of(files: list[_File], node_id: str) -> _File | None:
+    """The file whose nodes include `node_id` (the longest matching prefix)."""
+    owners = [f for f in files if node_id in f.parts.nodes]
+    return owners[0] if owners else None
+
+
 def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
     from troubleshoot.tree.expr import ExpressionError, names_in_expression, names_in_template
 
@@ -205,6 +234,16 @@ def _check_expressions(files: list[_File], problems: list[Problem]) -> None:
                 )
 
 
+def _all_vars(files: list[_File]) -> dict[str, m.VarSpec]:
+    """The `vars` of the file and of every file it imports (variables are shared by name, so an
+    imported library's defaults apply too); the importing file's own declaration wins."""
+    found: dict[str, m.VarSpec] = {}
+    for file in files:  # the importing file first
+        for name, spec in file.parts.header.get("vars", {}).items():
+            found.setdefault(name, spec)
+    return found
+
+
 def check_file(
     path: Path, root: Path | None = None, reader: TreeReader | None = None
 ) -> tuple[m.Tree | None, list[Problem]]:
@@ -225,6 +264,8 @@ def check_file(
         f.parts.broken or f.parts.unsure or _failed_imports(f) for f in assembly.files
     )
     _check_expressions(assembly.files, problems)
+    _check_arguments(assembly.files, problems)
+    problems.extend(check_attributes([f.parts for f in assembly.files]))
     header = main.parts.header
     if "id" not in header:  # the format was refused before anything else was read
         return None, sorted(set(problems))
@@ -241,7 +282,7 @@ def check_file(
         library=header["library"],
         start=header["start"],
         escalation=header["escalation"],
-        vars=header["vars"],
+        vars=_all_vars(assembly.files),
         imports={alias: rel for alias, (rel, _) in main.parts.imports.items()},
         nodes=nodes,
         sources=tuple(f.source for f in assembly.files),

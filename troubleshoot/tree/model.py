@@ -1,20 +1,22 @@
 """The decision-tree model: frozen dataclasses built by the loader and read by the engine.
 
 One class per node kind (`Ask`, `Info`, `Route`, `Try`, `Fix`, `Call`, `Goto`, `Return`,
-`Escalate`, `Resolve`); `Node` is their union. Each class declares its kind once: its `KIND`
-(the YAML key), its own `KEYS`, and its outgoing `edges()`. Nodes of imported sub-trees live in
-the same `Tree.nodes` mapping under qualified ids (``alias.node-id``).
+`Escalate`, `Resolve`, `Action`, `ForEach`); `Node` is their union. Each class declares its kind
+once: its `KIND` (the YAML key), its own `KEYS`, and its outgoing `edges()`. Nodes of imported
+sub-trees live in the same `Tree.nodes` mapping under qualified ids (``alias.node-id``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
 FORMAT_VERSION = 1
+FORMAT_MINOR = 1
+"""The newest format read: 1.1 adds keys to 1 (a `format: 1` file may use them too)."""
 DEFAULT_PHASES = ("diagnose", "replicate", "isolate", "fix")
 DEFAULT_VERIFY = "Did that fix it?"
 
@@ -42,6 +44,8 @@ class NodeKind(StrEnum):
     RETURN = "return"
     ESCALATE = "escalate"
     RESOLVE = "resolve"
+    ACTION = "action"
+    FOR_EACH = "for_each"
 
 
 class AskType(StrEnum):
@@ -50,6 +54,8 @@ class AskType(StrEnum):
     TEXT = "text"
     NUMBER = "number"
     MULTISELECT = "multiselect"
+    DATE = "date"
+    """A calendar day, typed YYYY-MM-DD (or today, yesterday, 3d ago); format 1.1."""
 
 
 class Outcome(StrEnum):
@@ -92,6 +98,11 @@ class Link:
     url: str
 
 
+Argument = tuple[str, object]
+"""One `with:` argument: its name and the value as written (text may be a template; a text
+that is one ``{{ expression }}`` gives the expression's value)."""
+
+
 Edge = tuple[str, str]
 """(label, target node id) of one way on from a node; the label may be empty."""
 
@@ -118,6 +129,8 @@ class NodeBase:
     links: tuple[Link, ...] = ()
     when: str | None = None
     next: tuple[Branch, ...] = ()
+    sets: tuple[tuple[str, str], ...] = ()
+    """`set: {name: expression}`: variables assigned on entering the node (format 1.1)."""
 
     @property
     def text(self) -> str:
@@ -133,18 +146,57 @@ class NodeBase:
         return [target for _, target in self.edges()]
 
 
+@dataclass(frozen=True)
+class Rules:
+    """What a typed answer must be (format 1.1): checked on every answer, with `invalid` (or a
+    message made from the rule) shown when it is not."""
+
+    pattern: str | None = None
+    """A regular expression the whole text must match."""
+    min: float | None = None
+    max: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    invalid: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(
+            v is not None
+            for v in (self.pattern, self.min, self.max, self.min_length, self.max_length)
+        )
+
+
+RULE_KEYS = ("pattern", "min", "max", "min_length", "max_length", "invalid")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Ask(NodeBase):
     KIND = NodeKind.ASK
-    KEYS = ("type", "choices", "save_as", "default", "on_yes", "on_no")
+    KEYS = (
+        "type",
+        "choices",
+        "choices_from",
+        "save_as",
+        "default",
+        "on_yes",
+        "on_no",
+        "sensitive",
+        *RULE_KEYS,
+    )
 
     ask: str
     type: AskType = AskType.SELECT
     choices: tuple[Choice, ...] = ()
     save_as: str | None = None
     default: str | None = None
+    """The answer offered first (a template); used when an answers file leaves the node out."""
     on_yes: str | None = None
     on_no: str | None = None
+    rules: Rules = field(default_factory=Rules)
+    choices_from: str | None = None
+    """A list variable whose items are the choices (format 1.1)."""
+    sensitive: bool = False
+    """Used for routing, never logged in clear (a PIN, a security answer; format 1.1)."""
 
     @property
     def text(self) -> str:
@@ -218,8 +270,11 @@ class Fix(NodeBase):
 @dataclass(frozen=True, kw_only=True)
 class Call(NodeBase):
     KIND = NodeKind.CALL
+    KEYS = ("with",)
 
     call: str
+    arguments: tuple[Argument, ...] = ()
+    """`with:` values set as variables before the sub-tree starts (format 1.1)."""
 
     @property
     def text(self) -> str:
@@ -244,6 +299,45 @@ class Return(NodeBase):
     KIND = NodeKind.RETURN
 
     values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action(NodeBase):
+    """Something the agent does in another system ("Offer refund"), with its arguments: shown as
+    a checklist line the agent ticks, logged as an `action` event (format 1.1)."""
+
+    KIND = NodeKind.ACTION
+    KEYS = ("with",)
+
+    action: str
+    arguments: tuple[Argument, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.action
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForEach(NodeBase):
+    """Runs the steps from `do` to a `return` once per item of a list variable (format 1.1):
+    each item is `as` in turn, and what each round returns is kept, item by item, as a list in
+    `save_as`."""
+
+    KIND = NodeKind.FOR_EACH
+    KEYS = ("as", "do", "save_as")
+
+    items: str
+    """The list variable."""
+    item: str = "item"
+    do: str
+    save_as: str | None = None
+
+    @property
+    def text(self) -> str:
+        return f"For each of {self.items}"
+
+    def edges(self) -> list[Edge]:
+        return [("each", self.do), *super().edges()]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -279,7 +373,7 @@ def _verify_edges(on_fixed: str | None, on_not_fixed: str | None) -> list[Edge]:
     return [(w, t) for w, t in (("fixed", on_fixed), ("not fixed", on_not_fixed)) if t]
 
 
-Node = Ask | Info | Route | Try | Fix | Call | Goto | Return | Escalate | Resolve
+Node = Ask | Info | Route | Try | Fix | Call | Goto | Return | Escalate | Resolve | Action | ForEach
 NODE_CLASSES: tuple[type[Node], ...] = (
     Ask,
     Info,
@@ -291,9 +385,11 @@ NODE_CLASSES: tuple[type[Node], ...] = (
     Return,
     Escalate,
     Resolve,
+    Action,
+    ForEach,
 )
 """Every node kind's class, in `NodeKind` order."""
-COMMON_KEYS = ("phase", "say", "body", "help", "links", "when", "next")
+COMMON_KEYS = ("phase", "say", "body", "help", "links", "when", "next", "set")
 """Keys every node kind takes."""
 KIND_KEYS: Mapping[NodeKind, tuple[str, ...]] = {cls.KIND: cls.KEYS for cls in NODE_CLASSES}
 
@@ -339,10 +435,13 @@ class Tree:
             if node.path == str(self.path):
                 yield node
 
-    def outcomes(self) -> list[str]:
-        """Every outcome a session on this tree can end with, in file order."""
+    def outcomes(self, only: Collection[str] | None = None) -> list[str]:
+        """Every outcome a session on this tree can end with, in file order; `only` limits the
+        nodes looked at (to those a session can reach)."""
         seen: dict[str, None] = {}
         for node in self.nodes.values():
+            if only is not None and node.id not in only:
+                continue
             if isinstance(node, Resolve):
                 seen[str(node.outcome)] = None
             elif isinstance(node, Escalate):

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from troubleshoot.tree.build import TOP_KEYS, VAR_TYPES
+from troubleshoot.tree.build import TOP_KEYS
 from troubleshoot.tree.fields import FOLLOW_UP_PATTERN, NAME_PATTERN, QUALIFIED_ID_PATTERN
 from troubleshoot.tree.model import CLOSING_OUTCOMES, COMMON_KEYS, KIND_KEYS, AskType, NodeKind
+from troubleshoot.tree.vartypes import VAR_TYPES
 
 SCHEMA_FILE = "tree.schema.json"
 NODE_ID = QUALIFIED_ID_PATTERN
@@ -79,7 +80,30 @@ _PROPERTIES: dict[str, Any] = {
         },
     },
     "save_as": {"type": "string", "pattern": NAME},
-    "default": _TEXT,
+    "sensitive": {
+        "type": "boolean",
+        "description": "The answer is used for routing but logged masked",
+    },
+    "choices_from": {
+        "type": "string",
+        "pattern": NAME,
+        "description": "A list variable whose items are the choices",
+    },
+    "set": {
+        "type": "object",
+        "propertyNames": {"pattern": NAME},
+        "description": "Variables assigned on entering the node: {name: expression}",
+    },
+    "default": {
+        "type": ["string", "number"],
+        "description": "The answer offered first; used when an answers file leaves it out",
+    },
+    "pattern": {"type": "string", "description": "A regular expression the answer must match"},
+    "min": {"type": "number"},
+    "max": {"type": "number"},
+    "min_length": {"type": "integer", "minimum": 0},
+    "max_length": {"type": "integer", "minimum": 0},
+    "invalid": {**_TEXT, "description": "The message shown when an answer breaks a rule"},
     "on_yes": _TARGET,
     "on_no": _TARGET,
     "info": _TEXT,
@@ -92,6 +116,16 @@ _PROPERTIES: dict[str, Any] = {
     "steps": _TEXT_LIST,
     "max_attempts": {"type": "integer", "minimum": 1},
     "call": _TARGET,
+    "for_each": {**_TEXT, "description": "A list variable: the steps from 'do' run per item"},
+    "as": {"type": "string", "pattern": NAME, "description": "The item's name (default: item)"},
+    "do": {**_TARGET, "description": "The first of the steps run for each item"},
+    "action": {**_TEXT, "description": "The name of something the agent does in another system"},
+    "with": {
+        "type": "object",
+        "propertyNames": {"pattern": NAME},
+        "additionalProperties": {"type": ["string", "number", "boolean"]},
+        "description": "Arguments: text is a template; one {{ expression }} gives its value",
+    },
     "goto": _TARGET,
     "return": {"type": "object", "propertyNames": {"pattern": NAME}},
     "escalate": _TEXT,
@@ -116,7 +150,7 @@ def _node_schema(kind: NodeKind) -> dict[str, Any]:
 def tree_schema() -> dict[str, Any]:
     """The schema as a JSON-ready mapping."""
     top: dict[str, Any] = {
-        "format": {"const": 1},
+        "format": {"enum": [1, 1.1, "1.1"]},
         "id": {"type": "string", "pattern": NODE_ID},
         "title": _TEXT,
         "revision": {"type": "integer", "minimum": 1},
