@@ -100,28 +100,22 @@ def durable_answer(url: str, events: int, rounds: int) -> dict[str, Any]:
     return {"ours_ms": mine * 1000, "floor_ms": floor * 1000, "x_floor": mine / floor}
 
 
-class _Recorder:
-    """Stands in for the connection to capture the statements `stats` runs."""
-
-    def __init__(self) -> None:
-        self.statements: list[tuple[str, Any]] = []
-
-    def rows(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
-        self.statements.append((sql, params))
-        return []
-
-
 def stats_row(url: str, sessions: int, rounds: int) -> dict[str, Any]:
     import psycopg
 
     from bench.make_log import make_log
+    from troubleshoot.cases import stats_sql
     from troubleshoot.cases.log import open_case_log
-    from troubleshoot.cases.postgres.stats import stats_rows
     from troubleshoot.cases.records import SessionFilter
 
     make_log(url, sessions, answers=9)
-    recorder = _Recorder()
-    stats_rows(recorder, SessionFilter())  # type: ignore[arg-type]
+    statements: list[tuple[str, Any]] = []
+
+    def record(sql: str, params: Any) -> list[dict[str, Any]]:
+        statements.append((sql.replace("%", "%%").replace("?", "%s"), params))
+        return []
+
+    stats_sql.stats_rows(record, stats_sql.POSTGRES, SessionFilter())
     ours, raw = [], []
     with open_case_log(url) as log, psycopg.connect(url, autocommit=True) as conn:
         for _ in range(rounds):
@@ -129,7 +123,7 @@ def stats_row(url: str, sessions: int, rounds: int) -> dict[str, Any]:
             log.stats(SessionFilter())
             ours.append(time.perf_counter() - start)
             start = time.perf_counter()
-            for sql, params in recorder.statements:
+            for sql, params in statements:
                 conn.execute(sql, params).fetchall()
             raw.append(time.perf_counter() - start)
     mine, floor = statistics.median(ours), statistics.median(raw)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from sqlite_utils import Database
 
-from troubleshoot.cases import ids
+from troubleshoot.cases import ids, stats_sql
 from troubleshoot.cases.migrations import check_schema, migrate
 from troubleshoot.cases.records import (
     RESUMABLE,
@@ -58,7 +58,6 @@ from troubleshoot.cases.sqlite_file import (
     refuse_foreign,
 )
 from troubleshoot.cases.sqlite_search import search_hits
-from troubleshoot.cases.sqlite_stats import stats_rows
 from troubleshoot.errors import CaseLogError, SessionChanged
 
 if TYPE_CHECKING:
@@ -373,7 +372,7 @@ class SQLiteCaseLog:
 
     def stats(self, filter: SessionFilter) -> StatsRows:
         with self._guard():
-            return stats_rows(self.db, filter)
+            return stats_sql.stats_rows(self.db.query, stats_sql.SQLITE, filter)
 
     # -- follow-ups ----------------------------------------------------------------------------
 

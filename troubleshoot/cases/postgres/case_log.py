@@ -13,10 +13,9 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from troubleshoot.cases import ids
+from troubleshoot.cases import ids, stats_sql
 from troubleshoot.cases.postgres.connection import Connection
 from troubleshoot.cases.postgres.search import search_sql, to_tsquery
-from troubleshoot.cases.postgres.stats import stats_rows
 from troubleshoot.cases.records import (
     RESUMABLE,
     WALK_CHANGES,
@@ -327,7 +326,9 @@ class PostgresCaseLog:
         return found
 
     def stats(self, filter: SessionFilter) -> StatsRows:
-        return stats_rows(self.db, filter)
+        return stats_sql.stats_rows(
+            lambda sql, params: self.db.rows(_sql(sql), params), stats_sql.POSTGRES, filter
+        )
 
     # -- follow-ups ----------------------------------------------------------------------------
 
