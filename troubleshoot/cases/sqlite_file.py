@@ -1,4 +1,4 @@
-"""The SQLite case-log file itself: created private, ids, and errors explained for people.
+"""The SQLite case-log file itself: created private, and errors explained for people.
 
 The file holds customer data and is often given with `--db`, so mistakes get plain answers: a
 path through a file where a folder should be, a folder that is read-only, a file that belongs to
@@ -9,10 +9,8 @@ that other users of the computer can read.
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
 import stat
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -20,11 +18,6 @@ from sqlite_utils import Database
 from troubleshoot.errors import CaseLogError
 
 SIDE_FILES = ("-wal", "-shm")
-
-
-def new_session_id() -> str:
-    """Sortable by start time and short enough to type: ``20261123-103355-7f3a``."""
-    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
 
 
 def explain(path: str, exc: sqlite3.Error) -> CaseLogError:
@@ -72,11 +65,6 @@ def create_private(path: Path) -> None:
             f"cannot create the case database {path}: {exc.strerror}; use --db "
             "for a file in a writable folder"
         ) from None
-
-
-def like(text: str) -> str:
-    """`text` taken literally in a LIKE pattern (escape character ``\\``)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def file_in_the_way(path: Path) -> Path | None:
