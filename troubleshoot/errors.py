@@ -39,6 +39,15 @@ class CaseLogError(TroubleshootError):
 class SessionChanged(TroubleshootError):
     """Another agent wrote to the same session at the same time."""
 
+    @classmethod
+    def by(cls, session_id: str, who: str | None) -> SessionChanged:
+        """The refusal every backend gives when `who` changed the walk under the caller."""
+        return cls(
+            f"session {session_id} was changed by {who or 'another agent'} at the same time as "
+            "you; nothing of yours after that was saved. Run 'troubleshoot resume "
+            f"{session_id}' to see the session as it is now"
+        )
+
 
 class SessionNotFound(TroubleshootError):
     """No session has the requested id."""

@@ -215,12 +215,7 @@ class SQLiteCaseLog:
         ).fetchone()
         if row is None:
             return
-        who = row[0] or "another agent"
-        raise SessionChanged(
-            f"session {session_id} was changed by {who} at the same time as you; nothing of "
-            f"yours after that was saved. Run 'troubleshoot resume {session_id}' to see the "
-            "session as it is now"
-        )
+        raise SessionChanged.by(session_id, row[0])
 
     def _set(self, session_id: str, fields: dict[str, Any]) -> None:
         fields["updated"] = now()

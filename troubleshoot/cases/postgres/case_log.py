@@ -167,12 +167,7 @@ class PostgresCaseLog:
         )
         if not found:
             return
-        who = found[0]["agent"] or "another agent"
-        raise SessionChanged(
-            f"session {session_id} was changed by {who} at the same time as you; nothing of "
-            f"yours after that was saved. Run 'troubleshoot resume {session_id}' to see the "
-            "session as it is now"
-        )
+        raise SessionChanged.by(session_id, found[0]["agent"])
 
     def _set(self, session_id: str, fields: dict[str, Any], *, stamp: bool = True) -> None:
         """Change some columns of a session (and its `updated` time, when `stamp`)."""
