@@ -8,6 +8,7 @@ large the log. CSV cells that a spreadsheet would run as a formula (starting wit
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
@@ -76,8 +77,29 @@ def write_csv(cases: Iterable[Case], out: TextIO, *, events: bool = False) -> No
 
 
 def write_jsonl(cases: Iterable[Case], out: TextIO) -> None:
-    for case in cases:
-        out.write(json.dumps(case_object(case), ensure_ascii=False) + "\n")
+    out.writelines(case_records(cases, ExportFormat.JSONL))
+
+
+RECORD_FORMATS = (ExportFormat.CSV, ExportFormat.JSONL)
+"""The formats a case log can write record by record (`CaseLog.export_records`)."""
+
+
+def case_records(cases: Iterable[Case], format: ExportFormat) -> Iterator[str]:
+    """The export of `cases` one record at a time, each ending with its line end: CSV with one
+    row per session (the header first), or JSON lines."""
+    if format is ExportFormat.JSONL:
+        for case in cases:
+            yield json.dumps(case_object(case), ensure_ascii=False) + "\n"
+        return
+    if format is not ExportFormat.CSV:
+        raise ValueError(f"{format} is not written record by record")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in (SESSION_COLUMNS, *(_session_row(c.session) for c in cases)):
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def write_json(cases: Iterable[Case], out: TextIO) -> None:

@@ -16,6 +16,7 @@ from troubleshoot.errors import CaseLogError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from troubleshoot.cases.export import ExportFormat
     from troubleshoot.cases.records import (
         Case,
         Ending,
@@ -134,6 +135,12 @@ class CaseLog(Protocol):
     def iter_cases(self, filter: SessionFilter, *, with_events: bool = True) -> Iterator[Case]:
         """Sessions matching `filter` with their events (none with `with_events=False`),
         latest started first, read in batches: memory stays flat however large the log."""
+        ...
+
+    def export_records(self, filter: SessionFilter, format: ExportFormat) -> Iterator[str]:
+        """What `cases/export.py`'s `case_records` writes for the cases `filter` selects (CSV
+        per session, or JSON lines; `format` is one of its `RECORD_FORMATS`), possibly built by
+        the database itself: the CSV bytes are the same, the JSON parses the same."""
         ...
 
     def stats(self, filter: SessionFilter) -> StatsRows:

@@ -61,6 +61,7 @@ from troubleshoot.cases.sqlite_search import search_hits
 from troubleshoot.errors import CaseLogError, SessionChanged
 
 if TYPE_CHECKING:
+    from troubleshoot.cases.export import ExportFormat
     from troubleshoot.tree.model import Tree
 
 BUSY_TIMEOUT_MS = 30_000
@@ -364,6 +365,21 @@ class SQLiteCaseLog:
         for row in rows:
             found.setdefault(row["session_id"], []).append(event_from_row(row))
         return found
+
+    def export_records(self, filter: SessionFilter, format: ExportFormat) -> Iterator[str]:
+        from troubleshoot.cases import sqlite_export
+        from troubleshoot.cases.export import ExportFormat
+
+        if format not in (ExportFormat.CSV, ExportFormat.JSONL):
+            raise ValueError(f"{format} is not written record by record")
+        where, params = filter_clause(filter)
+        csv = format is ExportFormat.CSV
+        make = sqlite_export.csv_sql if csv else sqlite_export.jsonl_sql
+        with self._guard():
+            cursor = self.db.execute(make(where, filter.limit), params)
+            if csv:
+                yield sqlite_export.csv_header()
+            yield from sqlite_export.lines(cursor, "\r\n" if csv else "\n")
 
     def stats(self, filter: SessionFilter) -> StatsRows:
         with self._guard():

@@ -8,7 +8,7 @@ fix and try items. `case_object` is the JSON of a case, the same in `cases show`
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -145,17 +145,22 @@ def case_view(case: Case, tree: m.Tree | None) -> CaseView:
     )
 
 
+EVENT_OBJECT_KEYS = tuple(f.name for f in fields(Event) if f.name != "session_id")
+_SESSION_FIELDS = tuple(f.name for f in fields(SessionRecord))
+
+
 def event_object(event: Event) -> dict[str, Any]:
-    data = asdict(event)
-    del data["session_id"]
+    """An event's fields as JSON (its session is the object it is nested in)."""
+    data = {name: getattr(event, name) for name in EVENT_OBJECT_KEYS}
     data["kind"] = str(event.kind)
     return data
 
 
 def session_object(session: SessionRecord) -> dict[str, Any]:
-    """A session's fields as JSON."""
-    data = asdict(session)
+    """A session's fields as JSON (read field by field: `asdict` deep-copies, 10x slower)."""
+    data = {name: getattr(session, name) for name in _SESSION_FIELDS}
     data["status"] = str(session.status)
+    data["variables"] = dict(session.variables)
     data["tree_sources"] = list(session.tree_sources)
     return data
 

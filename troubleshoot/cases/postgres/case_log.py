@@ -49,6 +49,7 @@ from troubleshoot.cases.rows import (
 from troubleshoot.errors import CaseLogError, SessionChanged
 
 if TYPE_CHECKING:
+    from troubleshoot.cases.export import ExportFormat
     from troubleshoot.tree.model import Tree
 
 CONNECT_TIMEOUT_S = 10
@@ -319,6 +320,12 @@ class PostgresCaseLog:
         for row in rows:
             found.setdefault(row["session_id"], []).append(event_from_row(row))
         return found
+
+    def export_records(self, filter: SessionFilter, format: ExportFormat) -> Iterator[str]:
+        from troubleshoot.cases.export import ExportFormat, case_records
+
+        with_events = format is ExportFormat.JSONL
+        return case_records(self.iter_cases(filter, with_events=with_events), format)
 
     def stats(self, filter: SessionFilter) -> StatsRows:
         return stats_sql.stats_rows(
