@@ -4,8 +4,10 @@ The queries are written once; a `Dialect` holds the few places where SQLite and 
 differ (seconds between two times, float casts, a name for a subquery, a JSON value as text),
 and each backend passes a function that runs one query. Every query starts from the sessions a
 `SessionFilter` selects (the CTE ``s``), so the database does the counting however large the
-log. Medians use window functions (no extension needed). An answer is superseded when the next
-event of its session with the same step key is a `back`.
+log. Events are aggregated per session before anything is joined to them (joining each of a
+large log's events to its session row cost most of the time). Medians use window functions (no
+extension needed). An answer is superseded when the next event of its session with the same
+step key is a `back`.
 """
 
 from __future__ import annotations
@@ -61,35 +63,59 @@ _END_KINDS = f"'{EventKind.RESOLVE}', '{EventKind.ESCALATE}'"
 
 
 def _median(d: Dialect, table: str, keys: str, value: str) -> str:
-    """A query of `keys` and the median of `value` over rows of `table` grouped by `keys`."""
+    """Per group of `keys` in `table`: the median of `value` (None if it is always NULL), how
+    many rows have a `value` (`n`) and how many rows there are (`total`)."""
     return (
-        f"SELECT {keys}, AVG({value}) AS median FROM ("
-        f"SELECT {keys}, {value}, ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY {value}) AS rn, "
-        f"COUNT(*) OVER (PARTITION BY {keys}) AS n FROM {table} WHERE {value} IS NOT NULL"
-        f"){d.subquery_name} WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY {keys}"
+        f"SELECT {keys}, AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN {value} END) "
+        f"AS median, MAX(n) AS n, MAX(total) AS total FROM ("
+        f"SELECT {keys}, {value}, "
+        f"ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY {value} NULLS LAST) AS rn, "
+        f"COUNT({value}) OVER (PARTITION BY {keys}) AS n, "
+        f"COUNT(*) OVER (PARTITION BY {keys}) AS total FROM {table}"
+        f"){d.subquery_name} GROUP BY {keys}"
     )
 
 
-def _revisions(
-    query: Query, d: Dialect, head: str, params: list[Any]
-) -> tuple[RevisionCounts, ...]:
+@dataclass(frozen=True)
+class _Selected:
+    """The sessions the stats are about: a CTE ``s`` and its parameters."""
+
+    head: str
+    params: list[Any]
+    every: bool
+    """True when no filter is set: every session is selected."""
+
+    def events(self, kinds: str) -> str:
+        """FROM and WHERE for the events of kinds `kinds` of the selected sessions, read
+        without joining each event to its session: one pass over the events when every
+        session is selected, else a lookup per selected session. Whatever aggregates them joins
+        its (smaller) result to `sessions` by key, not to ``s``, which has no index."""
+        if self.every:
+            return f"FROM events e WHERE e.kind IN ({kinds})"
+        return f"FROM events e WHERE e.kind IN ({kinds}) AND e.session_id IN (SELECT id FROM s)"
+
+
+def _revisions(query: Query, d: Dialect, sel: _Selected) -> tuple[RevisionCounts, ...]:
     statuses = [str(s) for s in Status]
     counts = ", ".join(
         f"SUM(CASE WHEN s.status = '{s}' THEN 1 ELSE 0 END) AS n_{s}" for s in statuses
     )
-    seconds = d.seconds.format(end="ends.t", start="s.started")
-    sql = f"""{head},
-    ends AS (SELECT s.id, MIN(e.time) AS t FROM s JOIN events e ON e.session_id = s.id
-             WHERE e.kind IN ({_END_KINDS}) GROUP BY s.id),
-    took AS (SELECT s.tree_id, s.revision, {seconds} AS secs FROM s JOIN ends ON ends.id = s.id),
+    seconds = d.seconds.format(end="ev.ended", start="s.started")
+    sql = f"""{sel.head},
+    ev AS (SELECT e.session_id AS id,
+             MIN(CASE WHEN e.kind IN ({_END_KINDS}) THEN e.time END) AS ended,
+             MAX(CASE WHEN e.kind IN ({_NOT_ONE_SITTING}) THEN 1 ELSE 0 END) AS interrupted
+           {sel.events(f"{_END_KINDS}, {_NOT_ONE_SITTING}")} GROUP BY e.session_id),
+    took AS (SELECT s.tree_id, s.revision, {seconds} AS secs
+             FROM s JOIN ev ON ev.id = s.id WHERE ev.ended IS NOT NULL),
     med AS ({_median(d, "took", "tree_id, revision", "secs")})
     SELECT s.tree_id, s.revision, MAX(s.tree_title) AS title, COUNT(*) AS total, {counts},
-      SUM(CASE WHEN s.status = '{Status.RESOLVED}' AND NOT EXISTS (
-        SELECT 1 FROM events e WHERE e.session_id = s.id AND e.kind IN ({_NOT_ONE_SITTING})
-      ) THEN 1 ELSE 0 END) AS first_contact,
+      SUM(CASE WHEN s.status = '{Status.RESOLVED}' AND COALESCE(ev.interrupted, 0) = 0
+          THEN 1 ELSE 0 END) AS first_contact,
       AVG(s.satisfaction){d.as_float} AS satisfaction, COUNT(s.satisfaction) AS rated,
       MIN(s.id) AS example, MAX(med.median) AS median
-    FROM s LEFT JOIN med ON med.tree_id = s.tree_id AND med.revision = s.revision
+    FROM s LEFT JOIN ev ON ev.id = s.id
+      LEFT JOIN med ON med.tree_id = s.tree_id AND med.revision = s.revision
     GROUP BY s.tree_id, s.revision ORDER BY s.tree_id, s.revision DESC"""
     return tuple(
         RevisionCounts(
@@ -104,38 +130,37 @@ def _revisions(
             rated=int(row["rated"]),
             example=row["example"],
         )
-        for row in query(sql, params)
+        for row in query(sql, sel.params)
     )
 
 
-def _phases(query: Query, d: Dialect, head: str, params: list[Any]) -> tuple[NodeCount, ...]:
-    sql = f"""{head},
-    per AS (SELECT s.tree_id, s.revision, e.phase, e.session_id,
-              (SUM(e.ms) / 1000.0){d.as_float} AS secs
-            FROM s JOIN events e ON e.session_id = s.id
-            WHERE e.kind = '{EventKind.ANSWER}' AND e.phase IS NOT NULL
-            GROUP BY s.tree_id, s.revision, e.phase, e.session_id)
-    SELECT m.*, (SELECT COUNT(*) FROM per p WHERE p.tree_id = m.tree_id
-                 AND p.revision = m.revision AND p.phase = m.phase) AS sessions
-    FROM ({_median(d, "per", "tree_id, revision, phase", "secs")}) m"""
+def _phases(query: Query, d: Dialect, sel: _Selected) -> tuple[NodeCount, ...]:
+    sql = f"""{sel.head},
+    spent AS (SELECT e.session_id, e.phase, (SUM(e.ms) / 1000.0){d.as_float} AS secs
+              {sel.events(f"'{EventKind.ANSWER}'")} AND e.phase IS NOT NULL
+              GROUP BY e.session_id, e.phase),
+    per AS (SELECT w.tree_id, w.revision, spent.phase, spent.secs
+            FROM spent JOIN sessions w ON w.id = spent.session_id)
+    SELECT * FROM ({_median(d, "per", "tree_id, revision, phase", "secs")}){d.subquery_name}
+    WHERE n > 0"""
     return tuple(
         NodeCount(
             tree_id=row["tree_id"],
             revision=int(row["revision"] or 0),
             node=row["phase"],
             label="phase",
-            count=int(row["sessions"]),
+            count=int(row["total"]),
             seconds=row["median"],
         )
-        for row in query(sql, params)
+        for row in query(sql, sel.params)
     )
 
 
 def _node_counts(
-    query: Query, d: Dialect, head: str, params: list[Any], statuses: tuple[Status, ...], label: str
+    query: Query, d: Dialect, sel: _Selected, statuses: tuple[Status, ...], label: str
 ) -> tuple[NodeCount, ...]:
     marks = ", ".join(f"'{s}'" for s in statuses)
-    sql = f"""{head}
+    sql = f"""{sel.head}
     SELECT tree_id, revision, COALESCE(current_node, '') AS node, {label} AS label,
       COUNT(*) AS n FROM s WHERE status IN ({marks})
     GROUP BY tree_id, revision, node, label ORDER BY tree_id, revision DESC, n DESC, node"""
@@ -147,21 +172,20 @@ def _node_counts(
             label=row["label"] or "",
             count=int(row["n"]),
         )
-        for row in query(sql, params)
+        for row in query(sql, sel.params)
     )
 
 
-def _fixes(query: Query, d: Dialect, head: str, params: list[Any]) -> tuple[NodeCount, ...]:
-    sql = f"""{head},
-    a AS (SELECT s.tree_id, s.revision, e.node, e.step, e.kind, e.value,
+def _fixes(query: Query, d: Dialect, sel: _Selected) -> tuple[NodeCount, ...]:
+    sql = f"""{sel.head},
+    a AS (SELECT e.session_id, e.node, e.step, e.kind, e.value,
             LEAD(e.kind) OVER (PARTITION BY e.session_id, e.step ORDER BY e.seq) AS next_kind
-          FROM s JOIN events e ON e.session_id = s.id
-          WHERE e.kind IN ('{EventKind.ANSWER}', '{EventKind.BACK}') AND e.step LIKE '%#%')
-    SELECT tree_id, revision, node, step, COUNT(*) AS n,
+          {sel.events(f"'{EventKind.ANSWER}', '{EventKind.BACK}'")} AND e.step LIKE '%#%')
+    SELECT w.tree_id, w.revision, a.node, a.step, COUNT(*) AS n,
       SUM(CASE WHEN {d.json_text} = 'true' THEN 1 ELSE 0 END) AS fixed
-    FROM a WHERE kind = '{EventKind.ANSWER}'
-      AND (next_kind IS NULL OR next_kind != '{EventKind.BACK}')
-    GROUP BY tree_id, revision, node, step ORDER BY tree_id, revision DESC, step"""
+    FROM a JOIN sessions w ON w.id = a.session_id WHERE a.kind = '{EventKind.ANSWER}'
+      AND (a.next_kind IS NULL OR a.next_kind != '{EventKind.BACK}')
+    GROUP BY w.tree_id, w.revision, a.node, a.step ORDER BY w.tree_id, w.revision DESC, a.step"""
     return tuple(
         NodeCount(
             tree_id=row["tree_id"],
@@ -171,7 +195,7 @@ def _fixes(query: Query, d: Dialect, head: str, params: list[Any]) -> tuple[Node
             count=int(row["n"]),
             successes=int(row["fixed"] or 0),
         )
-        for row in query(sql, params)
+        for row in query(sql, sel.params)
     )
 
 
@@ -179,13 +203,15 @@ def stats_rows(query: Query, dialect: Dialect, selection: SessionFilter) -> Stat
     """Every aggregate of `troubleshoot stats` for the sessions `selection` picks."""
     q, d = query, dialect
     where, params = filter_clause(selection)
-    head = f"WITH s AS (SELECT * FROM sessions WHERE {where})"
+    columns = "id, tree_id, revision, tree_title, status, satisfaction, started, current_node"
+    head = f"WITH s AS (SELECT {columns}, outcome FROM sessions WHERE {where})"
+    sel = _Selected(head, params, every=not params)
     return StatsRows(
-        revisions=_revisions(q, d, head, params),
-        phases=_phases(q, d, head, params),
+        revisions=_revisions(q, d, sel),
+        phases=_phases(q, d, sel),
         ends=_node_counts(
-            q, d, head, params, (Status.RESOLVED, Status.ESCALATED), "COALESCE(outcome, status)"
+            q, d, sel, (Status.RESOLVED, Status.ESCALATED), "COALESCE(outcome, status)"
         ),
-        dropoffs=_node_counts(q, d, head, params, (Status.PAUSED, Status.ABANDONED), "status"),
-        fixes=_fixes(q, d, head, params),
+        dropoffs=_node_counts(q, d, sel, (Status.PAUSED, Status.ABANDONED), "status"),
+        fixes=_fixes(q, d, sel),
     )
