@@ -19,7 +19,8 @@ SNIPPET_WORDS = 12
 _QUERY_PROBLEMS = ("fts5", "syntax error", "no such column", "unterminated", "unknown special")
 
 
-def _sql(where: str, limit: int | None, in_events: bool) -> str:
+def ranked_sql(where: str, limit: int | None, in_events: bool) -> str:
+    """The query of the sessions matching `:query` within `where`, best first (no snippets)."""
     events = """
       UNION ALL
       SELECT sessions.rowid, bm25(events_fts), 'events_fts', events_fts.rowid
@@ -64,7 +65,7 @@ def search_hits(
         where = where.replace("?", f":p{index}", 1)
     values = {"query": query, **named}
     try:
-        rows = list(db.query(_sql(where, selection.limit, in_events), values))
+        rows = list(db.query(ranked_sql(where, selection.limit, in_events), values))
     except sqlite3.OperationalError as exc:
         if not any(word in str(exc).lower() for word in _QUERY_PROBLEMS):
             raise
