@@ -34,7 +34,6 @@ from reliability_helpers import e2e as e2e  # the pty fixture
 
 from troubleshoot.cases.log import open_case_log
 from troubleshoot.cases.records import EventKind
-from troubleshoot.errors import AnswersError
 
 STEP_LINE = re.compile(r"^\d+\. \(")
 SEED = int(os.environ.get("KILL_SEED", "20261201"))
@@ -102,15 +101,8 @@ def check_after_kill(db: Path, killed: dict[str, Any], known: set[str]) -> str |
     assert len(logged) >= killed["printed"] - 1, (killed["printed"], len(logged))
     ended = EventKind.RESOLVE in kinds or EventKind.ESCALATE in kinds
     if not ended:
-        try:
-            finish_in_process(db, session.id, killed["plan"]["answers"])
-        except AnswersError:
-            if logged != list(expected):
-                raise
-            # killed between the last answer and the end event: finishing such a session on
-            # resume is issue 7's fix; counted, and the test is an xfail while it happens
-            UNFINISHED.append(session.id)
-            return session.id
+        # also a session killed between its last answer and its end event: resume ends it
+        finish_in_process(db, session.id, killed["plan"]["answers"])
     with open_case_log(str(db)) as log:
         assert answered(log, session.id) == list(expected)
         assert str(log.get_session(session.id).status) == status
@@ -123,11 +115,7 @@ def _all() -> Any:
     return SessionFilter()
 
 
-UNFINISHED: list[str] = []
-
-
 def kill_many(tmp_path: Path, count: int) -> None:
-    UNFINISHED.clear()
     rng = random.Random(SEED)
     db = tmp_path / "cases.db"
     known: set[str] = set()
@@ -139,11 +127,6 @@ def kill_many(tmp_path: Path, count: int) -> None:
             known.add(sid)
         assert len(known) <= index + 1
     assert len(known) >= count // 2  # most kills landed inside a session
-    if UNFINISHED:
-        pytest.xfail(
-            f"{len(UNFINISHED)} session(s) killed between the last answer and the end event do "
-            "not resume to the end yet (issue 7); every other check passed"
-        )
 
 
 def test_sigkill_scripted_sessions(tmp_path: Path) -> None:
