@@ -7,8 +7,7 @@ References between nodes and the names used in expressions are only collected he
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, TypeVar, assert_never
 
@@ -88,6 +87,17 @@ class FileParts:
 NODE_KEYS = frozenset(
     {*KINDS, *m.COMMON_KEYS, *(key for keys in m.KIND_KEYS.values() for key in keys)}
 )
+_OWNERS = {key: kind for kind, keys in m.KIND_KEYS.items() for key in keys}
+_KIND_HINTS = {
+    kind: {
+        key: f"; '{key}' belongs to {owner} nodes"
+        for key, owner in _OWNERS.items()
+        if key not in m.KIND_KEYS[kind]
+    }
+    for kind in m.NodeKind
+}
+"""For each kind, the keys of other kinds with the hint naming their kind."""
+_KIND_ALLOWED = {kind: (kind, *m.COMMON_KEYS, *m.KIND_KEYS[kind]) for kind in m.NodeKind}
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -99,8 +109,11 @@ def _ways_on(
     report makes the graph unsure (see `FileParts.unsure`)."""
 
     def checked(builder: FileBuilder, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        with builder._ways_on_checked():
-            return method(builder, *args, **kwargs)
+        before = len(builder.report.problems)
+        result = method(builder, *args, **kwargs)
+        if len(builder.report.problems) > before:
+            builder.parts.unsure = True
+        return result
 
     return checked
 
@@ -114,14 +127,6 @@ class FileBuilder:
         self.prefix = prefix
         self.parts = FileParts()
         self.phase: str | None = None
-
-    @contextmanager
-    def _ways_on_checked(self) -> Iterator[None]:
-        """Mark the graph unsure if what runs inside reports a problem."""
-        before = len(self.report.problems)
-        yield
-        if len(self.report.problems) > before:
-            self.parts.unsure = True
 
     # -- the file ------------------------------------------------------------------------------
 
@@ -320,14 +325,7 @@ class FileBuilder:
             self._wrong_kind(node_id=node_id, spec=spec, kinds=kinds, mark=mark)
             return None
         kind = m.NodeKind(kinds[0])
-        owners = {key: kind_ for kind_, keys in m.KIND_KEYS.items() for key in keys}
-        hint = {
-            key: f"; '{key}' belongs to {owner} nodes"
-            for key, owner in owners.items()
-            if key not in m.KIND_KEYS[kind]
-        }
-        with self._ways_on_checked():
-            fields.check_keys((kind, *m.COMMON_KEYS, *m.KIND_KEYS[kind]), hint)
+        self._node_keys(fields, kind)
         base = self._base(node_id, fields, mark)
         node = self._kind(kind, fields, base)
         if isinstance(node, ENDING_KINDS) and node.next and not node.when:
@@ -342,6 +340,11 @@ class FileBuilder:
                 f"node '{node_id}' has 'when' but no 'next' to go to when it is skipped",
             )
         return node
+
+    @_ways_on
+    def _node_keys(self, fields: Fields, kind: m.NodeKind) -> None:
+        """Keys a node of `kind` does not take; a key of another kind says which."""
+        fields.check_keys(_KIND_ALLOWED[kind], _KIND_HINTS[kind])
 
     def _kind(self, kind: m.NodeKind, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         match kind:

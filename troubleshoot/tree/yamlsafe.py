@@ -13,6 +13,7 @@ import yaml
 
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
 from troubleshoot.tree.problems import Problem
+from troubleshoot.tree.yamlplain import NotPlain, composes_safely, plain_value
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -171,11 +172,19 @@ def _flow_depth(text: str, end: int) -> int:
     return head.count("[") + head.count("{") - head.count("]") - head.count("}")
 
 
+_QUICK = composes_safely(_TreeLoader)
+"""Whether plain files may be composed before their nesting is checked (see `yamlplain`)."""
 TOO_DEEP = "the YAML is nested too deeply to be a decision tree"
 
 
 def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
-    """Parse one YAML document; returns the value (None if unreadable) and the problems found."""
+    """Parse one YAML document; returns the value (None if unreadable) and the problems found.
+
+    A plain file (the common case: no aliases, no tags, no problems) is read in one pass over
+    the document libyaml composed (`yamlplain`); anything else is read by `_checked_document`,
+    which refuses deep nesting and alias bombs before composing, so every message is the same
+    whichever way a file is read.
+    """
     if len(text) > MAX_BYTES:
         return None, [
             Problem(
@@ -186,6 +195,20 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
                 "that large should be split into sub-trees with `imports`",
             )
         ]
+    if _QUICK:
+        loader = _TreeLoader(text, path)
+        try:
+            return plain_value(loader, MAX_DEPTH), []
+        except (NotPlain, yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
+            pass  # read again, carefully, to report it
+        finally:
+            loader.dispose()
+    return _checked_document(text, path)
+
+
+def _checked_document(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """The careful reading: nesting and aliases counted on the events first, then composed and
+    constructed by PyYAML, every failure turned into a located problem."""
     loader = _TreeLoader(text, path)
     try:
         problem = _structure_problem(text, path)
