@@ -616,10 +616,12 @@ class FileBuilder:
             self.report.error(fields.mark("choices"), f"'choices' in {fields.where} must be a list")
             return ()
         choices: list[m.Choice] = []
+        values: set[str] = set()
         for index, item in enumerate(value):
             mark = value.item_mark(index)
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 choices.append(m.Choice(str(item), str(item)))
+                values.add(str(item))
                 continue
             if not isinstance(item, LocatedDict):
                 self.report.error(
@@ -633,7 +635,7 @@ class FileBuilder:
             if label is None:
                 continue
             value_text = choice.text("value") or label
-            if any(c.value == value_text for c in choices):
+            if value_text in values:
                 self.report.error(
                     mark,
                     f"two choices of {fields.where} have the value "
@@ -641,6 +643,7 @@ class FileBuilder:
                 )
             self._expression(label, True, choice.mark("label"))
             choices.append(m.Choice(label, value_text, self._target(choice, "next")))
+            values.add(value_text)
         if ask_type is m.AskType.CONFIRM and choices:
             self.report.error(
                 fields.mark("choices"),

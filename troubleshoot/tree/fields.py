@@ -138,6 +138,8 @@ class Fields:
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.data.get(key)
+        if value.__class__ is str:  # most values: text as written
+            return str(value)
         if value is None:
             if key in self.data:
                 self.report.error(self.mark(key), f"'{key}' in {self.where} is empty")

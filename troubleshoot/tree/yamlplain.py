@@ -35,7 +35,7 @@ def composes_safely(loader_class: type) -> bool:
     """True when `loader_class` composes in C with a libyaml that refuses deep nesting."""
     if not issubclass(loader_class, yaml.CSafeLoader):
         return False
-    from yaml import _yaml  # type: ignore[attr-defined]
+    from yaml import _yaml
 
     version: tuple[int, int, int] = _yaml.get_version()
     return version >= _SAFE_LIBYAML
@@ -44,19 +44,23 @@ def composes_safely(loader_class: type) -> bool:
 class _PlainBuilder:
     """Builds located values from composed nodes, refusing anything not plain."""
 
-    def __init__(self, loader: yaml.constructor.BaseConstructor, max_depth: int) -> None:
+    def __init__(
+        self, loader: yaml.constructor.BaseConstructor, *, max_depth: int, aliases: bool
+    ) -> None:
         self.constructors = loader.yaml_constructors
         self.loader = loader
         self.max_depth = max_depth
-        self.seen: set[int] = set()
+        self.seen: set[int] | None = set() if aliases else None
+        """Nodes met so far, when the text may hold an alias (a node met twice)."""
 
     def value(self, node: yaml.Node, level: int) -> Any:
         """The value of `node`, inside `level` collections."""
-        if id(node) in self.seen:
-            raise NotPlain("an alias")
-        self.seen.add(id(node))
+        if self.seen is not None:
+            if id(node) in self.seen:
+                raise NotPlain("an alias")
+            self.seen.add(id(node))
         tag = node.tag
-        if isinstance(node, yaml.ScalarNode):
+        if node.__class__ is yaml.ScalarNode:
             if tag == _STR:
                 return node.value
             if tag in _SCALARS:
@@ -64,9 +68,9 @@ class _PlainBuilder:
             raise NotPlain(tag)
         if level >= self.max_depth:
             raise NotPlain("nested deeper than the limit")
-        if tag == _MAP and isinstance(node, yaml.MappingNode):
+        if tag == _MAP and node.__class__ is yaml.MappingNode:
             return self.mapping(node, level + 1)
-        if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+        if tag == _SEQ and node.__class__ is yaml.SequenceNode:
             return self.sequence(node, level + 1)
         raise NotPlain(tag)
 
@@ -74,13 +78,14 @@ class _PlainBuilder:
         start = node.start_mark
         result = LocatedDict((start.line + 1, start.column + 1))
         key_marks, value_marks = result.key_marks, result.value_marks
+        value = self.value
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 raise NotPlain("a key that is not a scalar")
-            key = self.value(key_node, level)
+            key = value(key_node, level)
             if key in result:
                 raise NotPlain("a key written twice")
-            result[key] = self.value(value_node, level)
+            result[key] = value(value_node, level)
             mark = key_node.start_mark
             key_marks[key] = (mark.line + 1, mark.column + 1)
             mark = value_node.start_mark
@@ -91,18 +96,21 @@ class _PlainBuilder:
         start = node.start_mark
         result = LocatedList((start.line + 1, start.column + 1))
         marks = result.item_marks
+        value = self.value
         for item in node.value:
-            result.append(self.value(item, level))
+            result.append(value(item, level))
             mark = item.start_mark
             marks.append((mark.line + 1, mark.column + 1))
         return result
 
 
-def plain_value(loader: yaml.CSafeLoader, max_depth: int) -> Any:
-    """The located value of the single document `loader` reads; raises `NotPlain`, or the
-    loader's own errors, for anything the careful reading must handle. An empty document is
-    not plain (the careful reading says what to write)."""
+def plain_value(loader: yaml.CSafeLoader, *, text: str, max_depth: int) -> Any:
+    """The located value of the single document `loader` reads from `text`; raises `NotPlain`,
+    or the loader's own errors, for anything the careful reading must handle. An empty document
+    is not plain (the careful reading says what to write)."""
     node = loader.get_single_node()
     if node is None:
         raise NotPlain("an empty document")
-    return _PlainBuilder(loader, max_depth).value(node, 0)
+    # An alias is written `*name`: a text without `*` has none, and needs no watching for one.
+    builder = _PlainBuilder(loader, max_depth=max_depth, aliases="*" in text)
+    return builder.value(node, 0)

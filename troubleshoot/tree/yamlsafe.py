@@ -40,12 +40,26 @@ class _TreeLoader(_BaseLoader):
         self.problems: list[Problem] = []
         self.refused_tag = False
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's tag resolution, answered at once for text whose first character starts no
+        implicit type (most of a tree: words), as PyYAML itself would answer."""
+        if _QUICK_RESOLVE and kind is yaml.ScalarNode and value and value[0] not in _TYPED_STARTS:
+            return self.DEFAULT_SCALAR_TAG
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
+
 
 _TreeLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
+_TYPED_STARTS = frozenset(
+    first for first, found in _TreeLoader.yaml_implicit_resolvers.items() if found
+)
+"""First characters some implicit resolver of `_TreeLoader` looks at (numbers, null, true...)."""
+_QUICK_RESOLVE = None not in _TYPED_STARTS and not _TreeLoader.yaml_path_resolvers
+"""Whether a scalar starting with any other character is text whatever it says."""
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -172,6 +186,8 @@ def _flow_depth(text: str, end: int) -> int:
     return head.count("[") + head.count("{") - head.count("]") - head.count("}")
 
 
+_NOT_QUICK = (NotPlain, yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError)
+"""What stops the quick reading (a file it does not take, or an error the careful one reports)."""
 _QUICK = composes_safely(_TreeLoader)
 """Whether plain files may be composed before their nesting is checked (see `yamlplain`)."""
 TOO_DEEP = "the YAML is nested too deeply to be a decision tree"
@@ -198,8 +214,8 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     if _QUICK:
         loader = _TreeLoader(text, path)
         try:
-            return plain_value(loader, MAX_DEPTH), []
-        except (NotPlain, yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
+            return plain_value(loader, text=text, max_depth=MAX_DEPTH), []
+        except _NOT_QUICK:
             pass  # read again, carefully, to report it
         finally:
             loader.dispose()
