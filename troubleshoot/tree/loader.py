@@ -148,10 +148,10 @@ class _Assembly:
 
 def _in_authors_terms(text: str, path: str, data: object, problems: list[Problem]) -> list[Problem]:
     """A parse error caused by a mis-indented key, told as that (see `indentation`)."""
-    from troubleshoot.tree.indentation import explain
-
     if data is not None or not problems or not problems[-1].message.startswith("invalid YAML"):
         return problems
+    from troubleshoot.tree.indentation import explain
+
     better = explain(text, path, problems[-1])
     return problems if better is None else [*problems[:-1], better]
 
