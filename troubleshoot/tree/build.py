@@ -13,6 +13,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, assert_never
 
 from troubleshoot.tree import build_data
 from troubleshoot.tree import model as m
+from troubleshoot.tree.expr import is_template as holds_template
 from troubleshoot.tree.fields import (
     FOLLOW_UP_PATTERN,
     KEBAB,
@@ -459,6 +460,10 @@ class FileBuilder:
         return value
 
     def _expression(self, source: str, is_template: bool, mark: Mark) -> None:
+        """A condition, or a text that may be a template, to check once all names are known
+        (a text without template markers has nothing to check)."""
+        if is_template and not holds_template(source):
+            return
         self.parts.expressions.append(
             Expression(source=source, is_template=is_template, path=self.report.path, mark=mark)
         )

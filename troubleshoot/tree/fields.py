@@ -117,7 +117,7 @@ class Fields:
         return self.data.key_mark(key)
 
     def check_keys(self, allowed: Iterable[str], hint: dict[str, str] | None = None) -> None:
-        allowed = list(allowed)
+        allowed = allowed if isinstance(allowed, tuple) else tuple(allowed)
         for key in self.data:
             if not isinstance(key, str):
                 self.report.error(
