@@ -67,6 +67,8 @@ def check_attributes(files: list[FileParts]) -> list[Problem]:
 
     kinds = _value_types(files)
     problems: list[Problem] = []
+    if not kinds:
+        return problems  # no variable of a known type: no attribute to check
     for file in files:
         for expr in file.expressions:
             for name, attr in sorted(attributes_used(expr.source, template=expr.is_template)):

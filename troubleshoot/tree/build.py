@@ -7,13 +7,13 @@ References between nodes and the names used in expressions are only collected he
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, TypeVar, assert_never
 
 from troubleshoot.tree import build_data
 from troubleshoot.tree import model as m
+from troubleshoot.tree.expr import is_template as holds_template
 from troubleshoot.tree.fields import (
     FOLLOW_UP_PATTERN,
     KEBAB,
@@ -88,6 +88,17 @@ class FileParts:
 NODE_KEYS = frozenset(
     {*KINDS, *m.COMMON_KEYS, *(key for keys in m.KIND_KEYS.values() for key in keys)}
 )
+_OWNERS = {key: kind for kind, keys in m.KIND_KEYS.items() for key in keys}
+_KIND_HINTS = {
+    kind: {
+        key: f"; '{key}' belongs to {owner} nodes"
+        for key, owner in _OWNERS.items()
+        if key not in m.KIND_KEYS[kind]
+    }
+    for kind in m.NodeKind
+}
+"""For each kind, the keys of other kinds with the hint naming their kind."""
+_KIND_ALLOWED = {kind: (kind, *m.COMMON_KEYS, *m.KIND_KEYS[kind]) for kind in m.NodeKind}
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -99,8 +110,11 @@ def _ways_on(
     report makes the graph unsure (see `FileParts.unsure`)."""
 
     def checked(builder: FileBuilder, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        with builder._ways_on_checked():
-            return method(builder, *args, **kwargs)
+        before = len(builder.report.problems)
+        result = method(builder, *args, **kwargs)
+        if len(builder.report.problems) > before:
+            builder.parts.unsure = True
+        return result
 
     return checked
 
@@ -114,14 +128,6 @@ class FileBuilder:
         self.prefix = prefix
         self.parts = FileParts()
         self.phase: str | None = None
-
-    @contextmanager
-    def _ways_on_checked(self) -> Iterator[None]:
-        """Mark the graph unsure if what runs inside reports a problem."""
-        before = len(self.report.problems)
-        yield
-        if len(self.report.problems) > before:
-            self.parts.unsure = True
 
     # -- the file ------------------------------------------------------------------------------
 
@@ -320,14 +326,7 @@ class FileBuilder:
             self._wrong_kind(node_id=node_id, spec=spec, kinds=kinds, mark=mark)
             return None
         kind = m.NodeKind(kinds[0])
-        owners = {key: kind_ for kind_, keys in m.KIND_KEYS.items() for key in keys}
-        hint = {
-            key: f"; '{key}' belongs to {owner} nodes"
-            for key, owner in owners.items()
-            if key not in m.KIND_KEYS[kind]
-        }
-        with self._ways_on_checked():
-            fields.check_keys((kind, *m.COMMON_KEYS, *m.KIND_KEYS[kind]), hint)
+        self._node_keys(fields, kind)
         base = self._base(node_id, fields, mark)
         node = self._kind(kind, fields, base)
         if isinstance(node, ENDING_KINDS) and node.next and not node.when:
@@ -342,6 +341,11 @@ class FileBuilder:
                 f"node '{node_id}' has 'when' but no 'next' to go to when it is skipped",
             )
         return node
+
+    @_ways_on
+    def _node_keys(self, fields: Fields, kind: m.NodeKind) -> None:
+        """Keys a node of `kind` does not take; a key of another kind says which."""
+        fields.check_keys(_KIND_ALLOWED[kind], _KIND_HINTS[kind])
 
     def _kind(self, kind: m.NodeKind, fields: Fields, base: dict[str, Any]) -> m.Node | None:
         match kind:
@@ -456,6 +460,10 @@ class FileBuilder:
         return value
 
     def _expression(self, source: str, is_template: bool, mark: Mark) -> None:
+        """A condition, or a text that may be a template, to check once all names are known
+        (a text without template markers has nothing to check)."""
+        if is_template and not holds_template(source):
+            return
         self.parts.expressions.append(
             Expression(source=source, is_template=is_template, path=self.report.path, mark=mark)
         )
@@ -613,10 +621,12 @@ class FileBuilder:
             self.report.error(fields.mark("choices"), f"'choices' in {fields.where} must be a list")
             return ()
         choices: list[m.Choice] = []
+        values: set[str] = set()
         for index, item in enumerate(value):
             mark = value.item_mark(index)
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 choices.append(m.Choice(str(item), str(item)))
+                values.add(str(item))
                 continue
             if not isinstance(item, LocatedDict):
                 self.report.error(
@@ -630,7 +640,7 @@ class FileBuilder:
             if label is None:
                 continue
             value_text = choice.text("value") or label
-            if any(c.value == value_text for c in choices):
+            if value_text in values:
                 self.report.error(
                     mark,
                     f"two choices of {fields.where} have the value "
@@ -638,6 +648,7 @@ class FileBuilder:
                 )
             self._expression(label, True, choice.mark("label"))
             choices.append(m.Choice(label, value_text, self._target(choice, "next")))
+            values.add(value_text)
         if ask_type is m.AskType.CONFIRM and choices:
             self.report.error(
                 fields.mark("choices"),

@@ -78,7 +78,7 @@ def escape_markdown(value: Any) -> str:
 
 
 def is_template(text: str) -> bool:
-    return any(marker in text for marker in _TEMPLATE_MARKERS)
+    return "{" in text and any(marker in text for marker in _TEMPLATE_MARKERS)
 
 
 def names_in_expression(source: str) -> set[str]:

@@ -117,7 +117,7 @@ class Fields:
         return self.data.key_mark(key)
 
     def check_keys(self, allowed: Iterable[str], hint: dict[str, str] | None = None) -> None:
-        allowed = list(allowed)
+        allowed = allowed if isinstance(allowed, tuple) else tuple(allowed)
         for key in self.data:
             if not isinstance(key, str):
                 self.report.error(
@@ -138,6 +138,8 @@ class Fields:
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.data.get(key)
+        if value.__class__ is str:  # most values: text as written
+            return str(value)
         if value is None:
             if key in self.data:
                 self.report.error(self.mark(key), f"'{key}' in {self.where} is empty")

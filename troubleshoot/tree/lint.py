@@ -31,26 +31,28 @@ def _closure(starts: Iterable[str], links: Mapping[str, list[str]]) -> set[str]:
     return seen
 
 
-def _reachable(tree: m.Tree, starts: Iterable[str]) -> set[str]:
-    return _closure(starts, {i: edges(tree, n) for i, n in tree.nodes.items()})
+def _links(tree: m.Tree) -> dict[str, list[str]]:
+    """The `edges` of every node of `tree`."""
+    return {node_id: edges(tree, node) for node_id, node in tree.nodes.items()}
 
 
-def reachable(tree: m.Tree) -> set[str]:
+def reachable(tree: m.Tree, links: Mapping[str, list[str]] | None = None) -> set[str]:
     """Nodes a session on `tree` can enter: from `start`, and the default escalation (which
-    "Escalate now" reaches from any step); a library's nodes are all reachable (from callers)."""
+    "Escalate now" reaches from any step); a library's nodes are all reachable (from callers).
+    `links` are the tree's `edges` when the caller has them already."""
     if tree.library or tree.start is None or tree.start not in tree.nodes:
         return set(tree.nodes)
     starts = [tree.start]
     if tree.escalation is not None and tree.escalation in tree.nodes:
         starts.append(tree.escalation)
-    return _reachable(tree, starts)
+    return _closure(starts, _links(tree) if links is None else links)
 
 
-def _can_end(tree: m.Tree) -> set[str]:
+def _can_end(tree: m.Tree, links: Mapping[str, list[str]]) -> set[str]:
     """Nodes from which a resolve, escalate or return can be reached."""
     incoming: dict[str, list[str]] = {node_id: [] for node_id in tree.nodes}
-    for node_id, node in tree.nodes.items():
-        for target in edges(tree, node):
+    for node_id, targets in links.items():
+        for target in targets:
             incoming[target].append(node_id)
     ends = [i for i, n in tree.nodes.items() if isinstance(n, (m.Resolve, m.Escalate, m.Return))]
     return _closure(ends, incoming)
@@ -67,8 +69,9 @@ def lint(tree: m.Tree, graph: bool = True) -> list[Problem]:
     if not graph:
         return _warnings(tree, own)
     problems: list[Problem] = []
-    entered = reachable(tree)
-    can_end = _can_end(tree)
+    links = _links(tree)
+    entered = reachable(tree, links)
+    can_end = _can_end(tree, links)
     for node in own:
         if node.id not in entered:
             problems.append(
@@ -89,7 +92,7 @@ def lint(tree: m.Tree, graph: bool = True) -> list[Problem]:
             )
         problems.extend(_dead_ends(tree, node))
     problems.extend(_warnings(tree, own))
-    problems.extend(_phase_order(tree, own))
+    problems.extend(_phase_order(tree, own, links))
     return problems
 
 
@@ -143,7 +146,7 @@ def _warnings(tree: m.Tree, own: list[m.Node]) -> list[Problem]:
     return found
 
 
-def _phase_order(tree: m.Tree, own: list[m.Node]) -> list[Problem]:
+def _phase_order(tree: m.Tree, own: list[m.Node], links: Mapping[str, list[str]]) -> list[Problem]:
     """Warnings for steps that go back to an earlier phase, along the edges of the graph
     (where nodes are written in the file does not matter)."""
     order = {phase: index for index, phase in enumerate(tree.phases)}
@@ -157,7 +160,7 @@ def _phase_order(tree: m.Tree, own: list[m.Node]) -> list[Problem]:
     found: dict[str, Problem] = {}
     for node in own:
         here = rank(node)
-        for target in edges(tree, node):
+        for target in links[node.id]:
             there = tree.nodes[target]
             later = rank(there)
             if here is None or later is None or target not in ids or later >= here:

@@ -16,10 +16,13 @@ RULE_TYPES = {
     "min_length": (m.AskType.TEXT,),
     "max_length": (m.AskType.TEXT,),
 }
+_RULE_KEYS = frozenset((*RULE_TYPES, "invalid"))
 
 
 def read_rules(fields: Fields, ask_type: m.AskType) -> m.Rules:
     """The rules written on an `ask`; a rule that does not fit its type is reported."""
+    if fields.data.keys().isdisjoint(_RULE_KEYS):
+        return m.Rules()  # most questions have none
     for key, types in RULE_TYPES.items():
         if fields.has(key) and ask_type not in types:
             fields.report.error(

@@ -13,6 +13,7 @@ import yaml
 
 from troubleshoot.tree.located import LocatedDict, LocatedList, Mark
 from troubleshoot.tree.problems import Problem
+from troubleshoot.tree.yamlplain import NotPlain, composes_safely, plain_value
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -39,12 +40,26 @@ class _TreeLoader(_BaseLoader):
         self.problems: list[Problem] = []
         self.refused_tag = False
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's tag resolution, answered at once for text whose first character starts no
+        implicit type (most of a tree: words), as PyYAML itself would answer."""
+        if _QUICK_RESOLVE and kind is yaml.ScalarNode and value and value[0] not in _TYPED_STARTS:
+            return self.DEFAULT_SCALAR_TAG
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
+
 
 _TreeLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
+_TYPED_STARTS = frozenset(
+    first for first, found in _TreeLoader.yaml_implicit_resolvers.items() if found
+)
+"""First characters some implicit resolver of `_TreeLoader` looks at (numbers, null, true...)."""
+_QUICK_RESOLVE = None not in _TYPED_STARTS and not _TreeLoader.yaml_path_resolvers
+"""Whether a scalar starting with any other character is text whatever it says."""
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -171,11 +186,21 @@ def _flow_depth(text: str, end: int) -> int:
     return head.count("[") + head.count("{") - head.count("]") - head.count("}")
 
 
+_NOT_QUICK = (NotPlain, yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError)
+"""What stops the quick reading (a file it does not take, or an error the careful one reports)."""
+_QUICK = composes_safely(_TreeLoader)
+"""Whether plain files may be composed before their nesting is checked (see `yamlplain`)."""
 TOO_DEEP = "the YAML is nested too deeply to be a decision tree"
 
 
 def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
-    """Parse one YAML document; returns the value (None if unreadable) and the problems found."""
+    """Parse one YAML document; returns the value (None if unreadable) and the problems found.
+
+    A plain file (the common case: no aliases, no tags, no problems) is read in one pass over
+    the document libyaml composed (`yamlplain`); anything else is read by `_checked_document`,
+    which refuses deep nesting and alias bombs before composing, so every message is the same
+    whichever way a file is read.
+    """
     if len(text) > MAX_BYTES:
         return None, [
             Problem(
@@ -186,6 +211,20 @@ def read_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
                 "that large should be split into sub-trees with `imports`",
             )
         ]
+    if _QUICK:
+        loader = _TreeLoader(text, path)
+        try:
+            return plain_value(loader, text=text, max_depth=MAX_DEPTH), []
+        except _NOT_QUICK:
+            pass  # read again, carefully, to report it
+        finally:
+            loader.dispose()
+    return _checked_document(text, path)
+
+
+def _checked_document(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """The careful reading: nesting and aliases counted on the events first, then composed and
+    constructed by PyYAML, every failure turned into a located problem."""
     loader = _TreeLoader(text, path)
     try:
         problem = _structure_problem(text, path)
