@@ -78,9 +78,11 @@ def test_the_escalation_closing_line_says_to_whom_and_how_to_pick_it_up(tmp_path
 def every_command() -> list[list[str]]:
     """The words that call each command and sub-command, e.g. ``["cases", "list"]``."""
     root = typer.main.get_command(app)
+    assert isinstance(root, typer.core.TyperGroup)
+    context = typer.Context(root)
     found: list[list[str]] = []
-    for name, command in getattr(root, "commands", {}).items():
-        subs = getattr(command, "commands", None)
+    for name in root.list_commands(context):
+        subs = getattr(root.get_command(context, name), "commands", None)
         found += [[name, sub] for sub in subs] if subs else [[name]]
     return found
 

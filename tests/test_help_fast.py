@@ -1,12 +1,18 @@
 """`--help` and `--version` stay fast: the heavy libraries are only imported by the commands
-that need them (prompts, the case database, templates)."""
+that need them (prompts, the case database, templates), and no command's module is imported
+to list the commands."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
+import typer
+
+from troubleshoot.cli import app
+from troubleshoot.cli.commands import COMMANDS, import_all
 
 HEAVY = {"questionary", "sqlite_utils", "jinja2", "prompt_toolkit", "psycopg"}
 
@@ -44,3 +50,67 @@ def test_help_and_version_do_not_import_heavy_libraries(args: list[str]) -> None
     expected = "troubleshoot 0.1.0" if args == ["--version"] else "validate"
     assert expected in result.stdout
     assert not modules & HEAVY, f"{' '.join(args)} imported {sorted(modules & HEAVY)}"
+
+
+def test_help_imports_no_command_module() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW_MODULES, "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = set(result.stderr.split())
+    commands = {m for listed in COMMANDS.values() for m in listed.modules}
+    assert "troubleshoot.cli.app" in loaded
+    assert not loaded & commands, sorted(loaded & commands)
+
+
+SHOW_MODULES = """
+import sys
+from troubleshoot.cli import main
+try:
+    main()
+finally:
+    sys.stderr.write(" ".join(sys.modules))
+"""
+
+
+def test_the_listed_summaries_are_the_commands_own_help() -> None:
+    import_all()
+    root = typer.main.get_command(app)
+    assert isinstance(root, typer.core.TyperGroup)
+    context = typer.Context(root)
+    names = root.list_commands(context)
+    assert names == list(COMMANDS), "a command is missing from troubleshoot/cli/commands.py"
+    for name in names:
+        command = root.get_command(context, name)
+        assert command is not None
+        assert (command.help or "").split("\n\n")[0] == COMMANDS[name].summary, name
+
+
+HELP = """
+import sys
+from troubleshoot.cli import main
+from troubleshoot.cli.commands import import_all
+sys.argv[0] = "troubleshoot"
+if sys.argv[1] == "loaded":
+    import_all()
+sys.argv[1:] = ["--help"]
+main()
+"""
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_help_lists_the_same_commands_as_when_every_command_is_loaded(columns: str) -> None:
+    env = {**os.environ, "COLUMNS": columns}
+    shown = {
+        how: subprocess.run(
+            [sys.executable, "-c", HELP, how],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=True,
+        ).stdout
+        for how in ("lazy", "loaded")
+    }
+    assert shown["lazy"] == shown["loaded"]
+    assert shown["lazy"].split("Commands:")[1].split()[:4] == ["run", "Run", "a", "guided"]

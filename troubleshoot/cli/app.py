@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from troubleshoot import __version__
+from troubleshoot.cli.commands import COMMANDS
 from troubleshoot.errors import OutputClosed, TroubleshootError
 
 GLOBAL_OPTIONS = ("--db", "--trees")
 """The root options that take a value; they may also be given after the command."""
-COMMAND_ORDER = ("run", "resume", "trees", "cases", "stats", "validate", "test", "show", "graph")
-"""How `--help` lists the commands: an agent's first, then a team lead's; the rest after."""
 
 
 def globals_first(args: list[str]) -> list[str]:
@@ -62,18 +62,32 @@ def _plain_arguments(command: Any) -> Any:
 
 class _Group(TyperGroup):
     """Turns `TroubleshootError` into ``Error: ...`` on stderr and exit code 1; accepts the
-    global options after the command; lists the commands in a useful order."""
+    global options after the command; lists the commands in a useful order; imports a
+    command's module only when the command is needed (`--help` lists them from `COMMANDS`)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.lazy = _LazyCommands(self.commands)
+        self.commands = self.lazy
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return list(super().parse_args(ctx, globals_first(args)))
 
     def list_commands(self, ctx: Any) -> list[str]:
-        names = super().list_commands(ctx)
-        first = [n for n in COMMAND_ORDER if n in names]
-        return first + [n for n in names if n not in first]
+        return list(self.commands)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        return _plain_arguments(super().get_command(ctx, cmd_name))
+        return _plain_arguments(self.commands.get(cmd_name))
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands and their summaries, without importing the commands' modules."""
+        listed = [(name, _listed(self.lazy, name)) for name in self.list_commands(ctx)]
+        shown = [(name, command) for name, command in listed if not command.hidden]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, c.get_short_help_str(limit)) for name, c in shown])
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -88,6 +102,65 @@ class _Group(TyperGroup):
         except BrokenPipeError:
             _drop_stdout()  # the reader went away (`| head`): stop quietly
             raise typer.Exit(1) from None
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The root group's commands by name: the ones in `COMMANDS` are made the first time they
+    are looked up, by importing their modules (which register them on `app`)."""
+
+    def __init__(self, made: MutableMapping[str, Any]) -> None:
+        self.made = dict(made)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.made and name in COMMANDS:
+            self.made[name] = _make(name)
+        return self.made[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.made[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self.made if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + sum(name not in COMMANDS for name in self.made)
+
+
+def _listed(commands: _LazyCommands, name: str) -> Any:
+    """The command as `--help` lists it: made already, or a stand-in with its summary."""
+    if name in commands.made or name not in COMMANDS:
+        return commands[name]
+    return TyperCommand(name=name, help=COMMANDS[name].summary)
+
+
+def _make(name: str) -> Any:
+    """The click command of a top-level command, its modules imported first."""
+    import importlib
+
+    from typer.main import get_command_from_info, get_command_name, get_group_from_info
+
+    for module in COMMANDS[name].modules:
+        importlib.import_module(module)
+    short, markup = app.pretty_exceptions_short, app.rich_markup_mode
+    for info in app.registered_commands:
+        if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) == name:
+            return get_command_from_info(
+                info, pretty_exceptions_short=short, rich_markup_mode=markup
+            )
+    for group_info in app.registered_groups:
+        group = get_group_from_info(
+            group_info,
+            pretty_exceptions_short=short,
+            rich_markup_mode=markup,
+            suggest_commands=app.suggest_commands,
+        )
+        if group.name == name:
+            return group
+    raise LookupError(f"{COMMANDS[name].modules} registered no command {name!r}")
 
 
 def _drop_stdout() -> None:
