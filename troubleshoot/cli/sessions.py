@@ -158,27 +158,40 @@ def run(
     ] = None,
 ) -> None:
     """Run a guided troubleshooting session; every answer is logged as it is given."""
-    from troubleshoot.cases.records import Intake
-    from troubleshoot.cli.output import console
-    from troubleshoot.session.launch import require_terminal, run_session
-    from troubleshoot.session.presets import parse_assignments
+    from troubleshoot.session.terminal import require_terminal
 
-    assignments = parse_assignments(values or [])
+    assignments = {}
+    if values:
+        from troubleshoot.session.presets import parse_assignments
+
+        assignments = parse_assignments(values)
     if answers is None:
         require_terminal()
-    case_log = _case_log(ctx)
     try:
-        session_id, end = run_session(
-            name=tree,
-            folders=options(ctx).tree_folders(),
-            case_log=case_log,
-            console=console(),
-            answers=answers,
-            intake=Intake(ticket=ticket or None, customer=customer or None),
-            agent=agent,
-            values=assignments,
-            again=options(ctx).again(),
-        )
+        if answers is None and tree is not None and not ticket:
+            from troubleshoot.cli.output import console
+            from troubleshoot.session.early import run_early
+
+            session_id, end = run_early(
+                name=tree,
+                folders=options(ctx).tree_folders(),
+                db=options(ctx).db_target(),
+                console=console,
+                customer=customer,
+                agent=agent,
+                values=assignments,
+                again=options(ctx).again(),
+            )
+        else:
+            session_id, end = _run_loaded(
+                ctx,
+                tree=tree,
+                answers=answers,
+                ticket=ticket,
+                customer=customer,
+                agent=agent,
+                values=assignments,
+            )
     except Paused as paused:
         _paused(ctx, paused)
     except WrapUpInterrupted as stopped:
@@ -187,9 +200,37 @@ def run(
         why = "Interrupted" if isinstance(exc, KeyboardInterrupt) else "The input ended"
         typer.echo(f"\n{why} before the session started: nothing was recorded.", err=True)
         raise typer.Exit(130 if isinstance(exc, KeyboardInterrupt) else 1) from None
-    finally:
-        case_log.close()
     _ended(ctx, end, session_id)
+
+
+def _run_loaded(
+    ctx: typer.Context,
+    *,
+    tree: str | None,
+    answers: Path | None,
+    ticket: str | None,
+    customer: str | None,
+    agent: str | None,
+    values: dict[str, str],
+) -> tuple[str, End]:
+    """A session whose tree and case log are loaded before the first question (a tree picked
+    from a list, answers from a file, or a ticket reference given)."""
+    from troubleshoot.cases.records import Intake
+    from troubleshoot.cli.output import console
+    from troubleshoot.session.launch import run_session
+
+    with _case_log(ctx) as case_log:
+        return run_session(
+            name=tree,
+            folders=options(ctx).tree_folders(),
+            case_log=case_log,
+            console=console(),
+            answers=answers,
+            intake=Intake(ticket=ticket or None, customer=customer or None),
+            agent=agent,
+            values=values,
+            again=options(ctx).again(),
+        )
 
 
 @app.command()

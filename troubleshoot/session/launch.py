@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import getpass
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from troubleshoot.cases.records import RESUMABLE, Intake, SessionRecord
-from troubleshoot.errors import NoTerminal, TroubleshootError
+from troubleshoot.errors import TroubleshootError
 from troubleshoot.session.engine import End
 from troubleshoot.session.presets import preset_variables
 from troubleshoot.session.prompts import Prompter, TerminalPrompter
 from troubleshoot.session.runner import Runner
+from troubleshoot.session.terminal import RESUME_HINT, RUN_HINT, has_terminal, require_terminal
 from troubleshoot.tree import catalog
 from troubleshoot.tree.model import INTAKE_FIELDS, Tree
+
+__all__ = [
+    "RESUME_HINT",
+    "RUN_HINT",
+    "default_agent",
+    "has_terminal",
+    "require_terminal",
+    "resume_session",
+    "run_session",
+    "terminal_prompter",
+    "tree_for_session",
+]
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,22 +39,6 @@ def default_agent() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "agent"
-
-
-def has_terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-RUN_HINT = "or give the answers in a file with --answers FILE (see the README)"
-RESUME_HINT = "as resuming a session needs a person to answer"
-
-
-def require_terminal(hint: str = RUN_HINT) -> None:
-    """Refuse, saying what to do instead, when no person can answer prompts."""
-    if not has_terminal():
-        raise NoTerminal(
-            f"there is no terminal to ask questions on: run this in a terminal, {hint}"
-        )
 
 
 def terminal_prompter(console: Console, hint: str = RUN_HINT) -> TerminalPrompter:

@@ -15,6 +15,7 @@ from troubleshoot.cases.records import Intake, SessionRecord
 from troubleshoot.errors import AnswersError
 from troubleshoot.printable import printable
 from troubleshoot.session.coerce import InvalidAnswer, check_rules, coerce
+from troubleshoot.session.early import TICKET_QUESTION
 from troubleshoot.session.engine import End, State
 from troubleshoot.session.history import check_date
 from troubleshoot.session.step import Step, StepKind
@@ -310,7 +311,7 @@ class TerminalPrompter:
             ).unsafe_ask()
             return "" if tone == "skip" else str(tone)
         question = {
-            "ticket": "Ticket reference (optional):",
+            "ticket": TICKET_QUESTION,
             "desired_outcome": "What outcome does the customer want? (optional)",
         }[name]
         return str(questionary.text(question).unsafe_ask())
