@@ -13,7 +13,6 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from troubleshoot import __version__
 from troubleshoot.cli.commands import COMMANDS
-from troubleshoot.errors import OutputClosed, TroubleshootError
 
 GLOBAL_OPTIONS = ("--db", "--trees")
 """The root options that take a value; they may also be given after the command."""
@@ -90,6 +89,8 @@ class _Group(TyperGroup):
             formatter.write_dl([(name, c.get_short_help_str(limit)) for name, c in shown])
 
     def invoke(self, ctx: Any) -> Any:
+        from troubleshoot.errors import OutputClosed, TroubleshootError
+
         try:
             return super().invoke(ctx)
         except TroubleshootError as exc:

@@ -7,16 +7,17 @@ first paragraph of each command's help; `tests/test_help_fast.py` checks they st
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
 class Listed:
-    """A top-level command as `--help` lists it, before its module is imported."""
+    """A top-level command as `--help` lists it, before its module is imported (a plain class:
+    a dataclass costs a little at start-up, which `--help` is measured by)."""
 
-    modules: tuple[str, ...]
-    """The modules that register the command (and its sub-commands), imported in this order."""
-    summary: str
+    __slots__ = ("modules", "summary")
+
+    def __init__(self, modules: tuple[str, ...], summary: str) -> None:
+        self.modules = modules
+        """The modules that register the command (and its sub-commands), imported in order."""
+        self.summary = summary
 
 
 _SESSIONS = ("troubleshoot.cli.sessions",)
