@@ -169,18 +169,8 @@ def run(
         require_terminal()
     try:
         if answers is None and tree is not None and not ticket:
-            from troubleshoot.cli.output import console
-            from troubleshoot.session.early import run_early
-
-            session_id, end = run_early(
-                name=tree,
-                folders=options(ctx).tree_folders(),
-                db=options(ctx).db_target(),
-                console=console,
-                customer=customer,
-                agent=agent,
-                values=assignments,
-                again=options(ctx).again(),
+            session_id, end = _run_early(
+                ctx, tree=tree, customer=customer, agent=agent, values=assignments
             )
         else:
             session_id, end = _run_loaded(
@@ -201,6 +191,31 @@ def run(
         typer.echo(f"\n{why} before the session started: nothing was recorded.", err=True)
         raise typer.Exit(130 if isinstance(exc, KeyboardInterrupt) else 1) from None
     _ended(ctx, end, session_id)
+
+
+def _run_early(
+    ctx: typer.Context,
+    *,
+    tree: str,
+    customer: str | None,
+    agent: str | None,
+    values: dict[str, str],
+) -> tuple[str, End]:
+    """A session on `tree` in a terminal: its first question is asked while the tree and the
+    case log load (see `session/early.py`)."""
+    from troubleshoot.cli.output import console
+    from troubleshoot.session.early import run_early
+
+    return run_early(
+        name=tree,
+        folders=options(ctx).tree_folders(),
+        db=options(ctx).db_target(),
+        console=console,
+        customer=customer,
+        agent=agent,
+        values=values,
+        again=options(ctx).again(),
+    )
 
 
 def _run_loaded(
