@@ -77,6 +77,8 @@ def log_rows(
     db = ["--db", str(big)]
     rows = []
     sqlite3 = _sqlite3() or "sqlite3"
+    floors = Path(__file__).resolve().parent / "floors"
+    typer_query = [sys.executable, str(floors / "typer_query.py")]
     plans = [
         (
             "`cases export --format csv`",
@@ -84,6 +86,13 @@ def log_rows(
             [sqlite3, "-csv", "-header", str(big), EXPORT_CSV_SQL],
             "`sqlite3 -csv`",
             Goal(2.0),
+        ),
+        (
+            "`cases export --format csv`",
+            [*cli, *db, "cases", "export", "--format", "csv"],
+            [*typer_query, "query", str(big), EXPORT_CSV_SQL, "--csv"],
+            "a minimal Typer app writing the same rows with Python's `csv`",
+            Goal(None),
         ),
         (
             "`cases export --format jsonl`",
@@ -105,6 +114,13 @@ def log_rows(
             [sqlite3, str(big), search_sql()],
             "the same FTS queries in `sqlite3`",
             Goal(1.5),
+        ),
+        (
+            f"`cases search '{SEARCH_WORDS}'`",
+            [*cli, *db, "cases", "search", SEARCH_WORDS, "--format", "json"],
+            [*typer_query, "query", str(big), search_sql()],
+            "a minimal Typer app running the same FTS queries with Python's `sqlite3`",
+            Goal(None),
         ),
     ]
     for name, ours, floor, floor_name, goal in plans:

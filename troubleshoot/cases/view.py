@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from troubleshoot.cases.records import (
     HIT_END,
@@ -21,7 +21,9 @@ from troubleshoot.cases.records import (
     SearchHit,
     SessionRecord,
 )
-from troubleshoot.tree import model as m
+
+if TYPE_CHECKING:
+    from troubleshoot.tree import model as m
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def _path(events: tuple[Event, ...], gone: set[int]) -> tuple[PhaseView, ...]:
 
 def _item(event: Event, tree: m.Tree | None) -> str:
     """The fix or try item of a verify answer: its prompt without the verify question."""
+    from troubleshoot.tree import model as m
+
     prompt = event.prompt or ""
     node = tree.nodes.get(event.node or "") if tree else None
     if isinstance(node, (m.Try, m.Fix)):

@@ -125,8 +125,6 @@ def search(
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Full-text search over customer words, tickets, prompts, answers and notes, best first."""
-    from troubleshoot.cli.case_render import hits_table
-
     selection = session_filter(
         status=status, tree=tree, agent=agent, ticket=ticket, since=since, until=until, limit=limit
     )
@@ -139,6 +137,8 @@ def search(
     elif not hits:
         typer.echo("No cases match.")
     else:
+        from troubleshoot.cli.case_render import hits_table
+
         console().print(hits_table(hits))
         typer.echo("Open one with: troubleshoot cases show ID")
 
