@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import sqlite3
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -383,6 +384,19 @@ class E2E:
         term = Term(child)
         self.started.append(term)
         return term
+
+    def no_terminal(self, *args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """`python -m troubleshoot --db DB ARGS...` with no terminal: stdin empty, output kept."""
+        return subprocess.run(
+            [sys.executable, "-m", "troubleshoot", "--db", str(db or self.db), *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            cwd=self.tmp,
+            timeout=60,
+            check=False,
+        )
 
     def run(self, tree: Tree, **intake: str) -> Term:
         """A new session on `tree`, through the intake screens."""

@@ -57,16 +57,7 @@ def scripted_error(e2e: Any, *args: str, db: Path | None = None) -> str:
     """The `Error:` line the same problem gets without a terminal (`--answers`)."""
     answers = e2e.tmp / "answers.yaml"
     answers.write_text("answers: {}\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "troubleshoot", "--db", str(db or e2e.db), *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=e2e.env(),
-        cwd=e2e.tmp,
-        timeout=60,
-        check=False,
-    )
+    done: subprocess.CompletedProcess[str] = e2e.no_terminal(*args, db=db)
     assert done.returncode == 1, done.stderr
     return done.stderr.strip()
 

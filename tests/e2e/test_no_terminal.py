@@ -13,7 +13,6 @@ import random
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,16 +24,8 @@ DOUBLE_CHARGE = "Forgotten subscription renewal"  # a try node answered [no, yes
 
 
 def troubleshoot(e2e: Any, *args: str, db: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "troubleshoot", "--db", str(db or e2e.db), *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=e2e.env(),
-        cwd=e2e.tmp,
-        timeout=60,
-        check=False,
-    )
+    done: subprocess.CompletedProcess[str] = e2e.no_terminal(*args, db=db)
+    return done
 
 
 def answers_file(e2e: Any, answers: dict[str, Any], name: str = "answers.yaml") -> Path:
