@@ -218,7 +218,7 @@ class Bench:
     # -- a session -----------------------------------------------------------------------------
 
     def answer_to_next(self) -> None:
-        db = self.log(self.size.big_log)
+        db = data.copy_of(self.log(self.size.big_log), self.tmp)  # sessions are added to it
         got = self.alternate(
             {
                 "ours": lambda: session_clock.p95(session_clock.ours(db, self.tmp, self.cli)),
