@@ -11,9 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
+from pathlib import Path
 
 import pytest
 
+from troubleshoot.cases import sqlite_export
 from troubleshoot.cases.export import ExportFormat, case_records
 from troubleshoot.cases.log import CaseLog
 from troubleshoot.cases.records import (
@@ -25,6 +28,7 @@ from troubleshoot.cases.records import (
     SessionUpdate,
     Status,
 )
+from troubleshoot.cases.sqlite import SQLiteCaseLog
 from troubleshoot.paths import bundled_trees
 from troubleshoot.tree.loader import load_tree
 
@@ -125,3 +129,25 @@ def test_an_empty_log_exports_a_header_or_nothing(case_log: CaseLog) -> None:
         header = "".join(log.export_records(SessionFilter(), ExportFormat.CSV))
         assert header.startswith("id,tree_id,") and header.count("\n") == 1
         assert list(log.export_records(SessionFilter(), ExportFormat.JSONL)) == []
+
+
+@pytest.mark.parametrize("chosen", [SessionFilter(), SessionFilter(status=Status.ESCALATED)])
+def test_a_csv_export_split_between_connections_is_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chosen: SessionFilter
+) -> None:
+    """A large log's CSV is made in chunks of start times by two connections at once; with
+    chunks of three sessions and start times shared across chunk edges, the file is the same."""
+    monkeypatch.setattr(sqlite_export, "CHUNK", 3)
+    db = tmp_path / "cases.db"
+    with SQLiteCaseLog(db) as log:
+        made = fill(log) + fill(log)
+        times = ["2026-11-30T09:00:00.000Z", "2026-11-30T09:00:00.000Z", "2026-12-01T10:00:00.000Z"]
+        with sqlite3.connect(db) as conn:  # ties in start time, on both sides of chunk edges
+            conn.executemany(
+                "UPDATE sessions SET started = ? WHERE id = ?",
+                [(times[i % 3], session) for i, session in enumerate(made[::2])],
+            )
+        assert log.count_sessions(chosen) > 3 * 2
+        split = "".join(log.export_records(chosen, ExportFormat.CSV))
+        cases = log.iter_cases(chosen, with_events=False)
+        assert split == "".join(case_records(cases, ExportFormat.CSV))

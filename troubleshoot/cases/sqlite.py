@@ -376,10 +376,25 @@ class SQLiteCaseLog:
         csv = format is ExportFormat.CSV
         make = sqlite_export.csv_sql if csv else sqlite_export.jsonl_sql
         with self._guard():
-            cursor = self.db.execute(make(where, filter.limit), params)
             if csv:
                 yield sqlite_export.csv_header()
+            if csv and self._split_export(where, params, filter.limit):
+                yield from sqlite_export.parallel_lines(self._target, where, params, "\r\n")
+                return
+            cursor = self.db.execute(make(where, filter.limit), params)
             yield from sqlite_export.lines(cursor, "\r\n" if csv else "\n")
+
+    def _split_export(self, where: str, params: list[Any], limit: int | None) -> bool:
+        """Whether a CSV export is worth splitting between connections, and can be: a file, no
+        limit, more than one chunk, every start time set (chunks are ranges of start times)."""
+        from troubleshoot.cases.sqlite_export import CHUNK
+
+        if self._target == MEMORY or limit is not None:
+            return False
+        if self.db.execute("SELECT 1 FROM sessions WHERE started IS NULL LIMIT 1").fetchone():
+            return False
+        found = self.db.execute(f"SELECT COUNT(*) FROM sessions WHERE {where}", params)
+        return int(found.fetchone()[0]) > CHUNK
 
     def stats(self, filter: SessionFilter) -> StatsRows:
         with self._guard():

@@ -5,15 +5,22 @@ here SQLite writes each line (one session as a CSV row, or one case with its eve
 JSON object) and Python only copies the text out. The lines say exactly what `cases/export.py`
 writes from `Case` objects: the same CSV bytes (formula cells neutralised, quoted only where the
 `csv` module would quote), and JSON that parses to the same objects. `tests/test_export_sql.py`
-holds the two paths to that on hostile data.
+holds the two paths to that on hostile data. A large CSV export is split into chunks of start
+times made by two read-only connections at once (`parallel_lines`): the cells' quoting is most
+of its time, and SQLite computes rows without holding Python's lock.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import sqlite3
+import threading
+from collections import deque
 from collections.abc import Iterator
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from troubleshoot.cases.export import FORMULA_STARTS, SESSION_COLUMNS
 from troubleshoot.cases.view import EVENT_OBJECT_KEYS
@@ -51,7 +58,11 @@ def _csv_cell(column: str) -> str:
             f"ELSE {_csv_text(f'COALESCE({spaced}, {chr(39) * 2})')} END)"
         )
     if column in _JSON_COLUMNS:
-        return _csv_text(_json_value(column))
+        # the empty value is written as is (it needs no quotes), so the cell's many tests read
+        # the bare column rather than a COALESCE evaluated once per test
+        empty = _JSON_COLUMNS[column]
+        cell = _csv_text(column)
+        return f"(CASE WHEN {column} IS NULL OR {column} = '' THEN {empty} ELSE {cell} END)"
     return _csv_text(column)
 
 
@@ -115,3 +126,69 @@ def lines(cursor: Any, end: str) -> Iterator[str]:
     while batch := cursor.fetchmany(_FETCH):
         for (text,) in batch:
             yield text + end
+
+
+CHUNK = 2_000
+"""Sessions a worker turns into CSV at a time when the export is split (`parallel_lines`)."""
+WORKERS = 2
+AHEAD = 3
+"""Chunks being made or waiting to be written: memory stays a few chunks, whatever the log."""
+
+
+def boundaries_sql(where: str) -> str:
+    """The start time of the newest selected session, then of every CHUNK-th one after it (read
+    from the index on start times alone)."""
+    return (
+        "SELECT DISTINCT started FROM (SELECT started, ROW_NUMBER() OVER "
+        f"(ORDER BY started DESC) AS n FROM sessions WHERE {where}) "
+        f"WHERE n = 1 OR n % {CHUNK} = 1 ORDER BY started DESC"
+    )
+
+
+def chunks(where: str, params: list[Any], starts: list[str]) -> list[Params]:
+    """One (WHERE, parameters) per chunk: the sessions started at each boundary time or before,
+    down to the next boundary (not included), the last one to the end; sessions started after
+    the first boundary are left out, as a single query begun then would leave them out. All the
+    sessions of one start time fall in one chunk, so the order stays that of one query."""
+    made = []
+    for index, start in enumerate(starts):
+        following = starts[index + 1] if index + 1 < len(starts) else None
+        lower = "" if following is None else " AND started > ?"
+        rest = [] if following is None else [following]
+        made.append(Params(f"({where}) AND started <= ?{lower}", [*params, start, *rest]))
+    return made
+
+
+class Params(NamedTuple):
+    where: str
+    params: list[Any]
+
+
+def parallel_lines(path: str, where: str, params: list[Any], end: str) -> Iterator[str]:
+    """The CSV rows of `csv_sql(where)`, in its order, made by WORKERS read-only connections in
+    parallel (SQLite lets go of Python's lock while it computes a row, so the cells' quoting runs
+    on two cores), handed out chunk by chunk in order. For a log on disk, without a --limit and
+    with every start time set (`SQLiteCaseLog.export_records` checks)."""
+    local = threading.local()
+
+    def rows(chunk: Params) -> list[str]:
+        if not hasattr(local, "conn"):
+            local.conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True)
+        cursor = local.conn.execute(csv_sql(chunk.where, None), chunk.params)
+        return [text + end for (text,) in cursor]
+
+    with sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True) as first:
+        starts = [str(row[0]) for row in first.execute(boundaries_sql(where), params)]
+    first.close()
+    pending: deque[Future[list[str]]] = deque()
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="export") as pool:
+        try:
+            for chunk in chunks(where, params, starts):
+                pending.append(pool.submit(rows, chunk))
+                if len(pending) >= AHEAD:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for waiting in pending:
+                waiting.cancel()
