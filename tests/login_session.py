@@ -33,6 +33,28 @@ answers:
 wrapup: {note: done, satisfaction: 5}
 """
 SCRIPT: dict[str, Any] = yaml.safe_load(ANSWERS)
+# A process that runs `run login-failure --answers FILE` COUNT times through the CLI entry
+# point (in-process, so process start-up stays out of the run) and prints the failures as JSON.
+# Arguments: DB ANSWERS-FILE COUNT AGENT.
+RUN_SESSIONS = r"""
+import contextlib, io, json, sys
+from troubleshoot.cli.app import app
+import troubleshoot.cli  # registers the commands
+
+db, answers, count, name = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+failures = []
+for index in range(count):
+    err = io.StringIO()
+    args = ["--db", db, "run", "login-failure", "--answers", answers, "--agent", name]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        try:
+            code = app(args, standalone_mode=False)
+        except SystemExit as exc:
+            code = exc.code
+    if code:
+        failures.append(err.getvalue()[-300:])
+print(json.dumps(failures))
+"""
 
 
 class LoginPrompter(ScriptedPrompter):

@@ -16,44 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from login_session import ANSWERS, RUN_SESSIONS
 
 WORKERS = 8
 SESSIONS = 25
-
-WORKER = r"""
-import contextlib, io, json, sys
-from troubleshoot.cli.app import app
-import troubleshoot.cli  # registers the commands
-
-db, answers, count, name = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-failures = []
-for index in range(count):
-    err = io.StringIO()
-    args = ["--db", db, "run", "login-failure", "--answers", answers, "--agent", name]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        try:
-            code = app(args, standalone_mode=False)
-        except SystemExit as exc:
-            code = exc.code
-    if code:
-        failures.append(err.getvalue()[-300:])
-print(json.dumps(failures))
-"""
-
-ANSWERS = """\
-intake: {ticket: T-1, customer: cannot log in since this morning}
-answers:
-  what-happens: wrong-password
-  since-when: recently
-  others-affected: only-them
-  error-shown: yes
-  error-message: Incorrect email or password
-  check-status: "none"
-  which-browser: chrome
-  account-status: active
-  password-checks: [yes]
-wrapup: {note: done, satisfaction: 5}
-"""
 
 
 def test_eight_agents_on_one_new_file(tmp_path: Path) -> None:
@@ -73,7 +39,7 @@ def run_agents(tmp_path: Path, sessions: int) -> None:
     answers.write_text(ANSWERS, encoding="utf-8")
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(db), str(answers), str(sessions), f"agent{n}"],
+            [sys.executable, "-c", RUN_SESSIONS, str(db), str(answers), str(sessions), f"agent{n}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

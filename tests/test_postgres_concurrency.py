@@ -14,30 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from login_session import ANSWERS
+from login_session import ANSWERS, RUN_SESSIONS
 
 WRITERS = 16
 SESSIONS = int(os.environ.get("TROUBLESHOOT_PG_SESSIONS", "3"))
 
-RUN_SESSIONS = r"""
-import contextlib, io, json, sys
-from troubleshoot.cli.app import app
-import troubleshoot.cli  # registers the commands
-
-db, answers, count, name = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-failures = []
-for index in range(count):
-    err = io.StringIO()
-    args = ["--db", db, "run", "login-failure", "--answers", answers, "--agent", name]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        try:
-            code = app(args, standalone_mode=False)
-        except SystemExit as exc:
-            code = exc.code
-    if code:
-        failures.append(err.getvalue()[-300:])
-print(json.dumps(failures))
-"""
 
 APPEND_TO_ONE = r"""
 import json, sys
